@@ -1,0 +1,38 @@
+EXTENSION = ooml
+EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
+
+MODULE_big = ooml
+OBJS = \
+	src/ooml.o \
+	src/state.o \
+	src/pass.o \
+	src/rowread.o \
+	src/family.o \
+	src/family_binomial.o \
+	src/family_gaussian.o \
+	src/solve.o \
+	src/predict.o \
+	src/vecops.o \
+	src/distrib.o
+
+# The extension script is assembled from src/sql/ in file-name order.
+SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+
+# pg_regress: sql/NAME.sql against expected/NAME.out, in file-name order.
+TESTS = $(sort $(wildcard sql/*.sql))
+REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -I/usr/include/x86_64-linux-gnu
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-clobbered -Wno-cast-function-type
+SHLIB_LINK = -llapacke -llapack -lblas -lRmath -lm
+
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	cat $(SQL_PARTS) > $@

@@ -1,0 +1,220 @@
+/*-------------------------------------------------------------------------
+ *
+ * ooml.h
+ *	  Shared declarations of ooml: the aggregate state type, the interface
+ *	  of a model family, row reading, and the LAPACK-backed solvers.
+ *
+ * The layering is:
+ *
+ *	family_*.c	per-row math of one model family (loss, derivative,
+ *				curvature, inverse link); nothing else
+ *	state.c		the ooml.state type: layout, validation, I/O
+ *	pass.c		the aggregate: transition, combine and final functions,
+ *				family-agnostic
+ *	rowread.c	turning SQL values (scalars and arrays) into doubles
+ *	solve.c		the only file that calls LAPACK
+ *	predict.c	scoring with a stored model
+ *	vecops.c	small vector helpers used by the PL/pgSQL driver
+ *	distrib.c	probability distributions (p-values)
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OOML_H
+#define OOML_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/array.h"
+
+/*
+ * The aggregate state.
+ *
+ * One varlena value holds everything a pass needs: the pass kind, the
+ * family, the dimensions, the weights at which the pass is evaluated, the
+ * names of the input columns (for error messages), and the accumulators.
+ * Parallel workers, and other nodes through the text or binary I/O
+ * functions, exchange exactly this value.
+ *
+ * After the fixed header come, in this order (each section starts on a
+ * double boundary):
+ *
+ *	int32	widths[nargs]	values each feature argument contributes
+ *	int32	types[nargs]	OomlArgType of each feature argument (0 = unset)
+ *	double	coef[ncoef]		weights the pass is evaluated at
+ *	double	grad[ncoef]		sum of w * dloss/deta * x
+ *	double	hess[ncoef^2]	sum of w * d2loss/deta2 * x x' (NEWTON only;
+ *							upper triangle, column-major)
+ *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
+ *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
+ *	char	names[names_len] target name, then one name per feature
+ *							argument, each NUL-terminated
+ *	double	xbuf[ncoef]		scratch for the current row; not serialized
+ */
+#define OOML_STATE_MAGIC	0x4F4F4D4C	/* "OOML" */
+#define OOML_STATE_VERSION	1
+
+/* Upper bounds that keep a (possibly hostile) state's sizes sane. */
+#define OOML_MAX_COEF		10000000
+#define OOML_MAX_ARGS		1600	/* MaxTupleAttributeNumber-ish */
+#define OOML_MAX_NAMES_LEN	(OOML_MAX_ARGS * (NAMEDATALEN + 1) + NAMEDATALEN + 1)
+
+typedef enum OomlPassKind
+{
+	OOML_PASS_GRADIENT = 1,		/* loss and gradient: O(p) state */
+	OOML_PASS_NEWTON = 2		/* loss, gradient and Hessian: O(p^2) */
+} OomlPassKind;
+
+#define OOML_PASS_KIND_MAX	2
+
+/* flags */
+#define OOML_FLAG_INTERCEPT		0x0001	/* coef[0] is an intercept */
+#define OOML_FLAG_MOMENTS		0x0002	/* accumulate sumx and sumxx */
+#define OOML_FLAG_STATS			0x0004	/* final: covariance, condition */
+#define OOML_FLAG_ALL			0x0007
+
+typedef struct OomlState
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint32		magic;
+	uint16		version;
+	uint16		kind;			/* OomlPassKind */
+	uint16		family;			/* OomlFamilyId */
+	uint16		flags;
+	int32		nargs;			/* number of feature arguments */
+	int32		ncoef;			/* number of coefficients, p */
+	int32		names_len;		/* bytes in the names section */
+	int32		target_type;	/* OomlArgType of the target (0 = unset) */
+	int64		n_rows;			/* rows used */
+	int64		n_skipped;		/* rows skipped for a NULL */
+	int64		n_boundary;		/* rows fitted at the family's boundary */
+	double		l2;				/* ridge penalty (intercept excluded) */
+	double		sum_w;			/* sum of weights */
+	double		sum_wy;			/* sum of w * y */
+	double		sum_wyy;		/* sum of w * y^2 */
+	double		loss;			/* sum of w * loss */
+	double		data[FLEXIBLE_ARRAY_MEMBER];
+} OomlState;
+
+/* Byte offsets of the sections, computed from the header. */
+typedef struct OomlLayout
+{
+	Size		widths;
+	Size		types;
+	Size		coef;
+	Size		grad;
+	Size		hess;			/* 0 if absent */
+	Size		sumx;			/* 0 if absent */
+	Size		sumxx;			/* 0 if absent */
+	Size		names;
+	Size		xbuf;
+	Size		total;			/* size of the whole varlena */
+	Size		serialized;		/* bytes of the value before xbuf */
+} OomlLayout;
+
+#define DatumGetOomlState(d)	((OomlState *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_OOMLSTATE(n)	DatumGetOomlState(PG_GETARG_DATUM(n))
+
+extern bool ooml_layout(int kind, int flags, int64 nargs, int64 ncoef,
+						int64 names_len, OomlLayout *layout);
+extern void ooml_state_check(const OomlState *st, Size size);
+extern OomlState *ooml_state_alloc(int kind, int family, int flags,
+								   int nargs, int ncoef, int names_len);
+extern void ooml_state_reset(OomlState *st);
+extern const char *ooml_state_name(const OomlState *st, int i);
+extern int64 ooml_state_bytes(int kind, int64 ncoef);
+
+#define OOML_SECTION(st, off, type)	((type *) ((char *) (st) + (off)))
+
+/*
+ * A model family: the per-row math of one loss.
+ *
+ * Everything a family knows about a row is its target y and its linear
+ * predictor eta.  The engine does the rest: reading the row, the dot
+ * product, accumulating gradient and Hessian, combining, solving.
+ */
+typedef enum OomlFamilyId
+{
+	OOML_FAMILY_BINOMIAL = 1,	/* logistic regression */
+	OOML_FAMILY_GAUSSIAN = 2	/* least squares */
+} OomlFamilyId;
+
+#define OOML_FAMILY_MAX		2
+
+typedef struct OomlFamily
+{
+	const char *name;
+	const char *link;
+	/* the rule a target value must obey, for error messages */
+	const char *target_rule;
+	bool		(*valid_target) (double y);
+	/* loss of one row, its first and second derivative in eta */
+	void		(*row) (double y, double eta,
+						double *loss, double *dloss, double *d2loss);
+	/* inverse link: the prediction at eta */
+	double		(*mean) (double eta);
+	/* is the fitted value at eta numerically on the boundary? (may be NULL) */
+	bool		(*at_boundary) (double eta);
+	/* is the dispersion estimated (t statistics) or fixed at 1 (z)? */
+	bool		estimate_dispersion;
+	/* log-likelihood of the fit and of the intercept-only model */
+	double		(*loglik) (const OomlState *st);
+	double		(*null_loglik) (const OomlState *st);
+} OomlFamily;
+
+extern const OomlFamily ooml_family_binomial;
+extern const OomlFamily ooml_family_gaussian;
+
+extern const OomlFamily *ooml_family(int id);
+extern int	ooml_family_id(const char *name);
+
+/* Reading SQL values as doubles (rowread.c). */
+typedef enum OomlArgType
+{
+	OOML_ARG_UNSET = 0,
+	OOML_ARG_FLOAT8,
+	OOML_ARG_FLOAT4,
+	OOML_ARG_INT2,
+	OOML_ARG_INT4,
+	OOML_ARG_INT8,
+	OOML_ARG_NUMERIC,
+	OOML_ARG_BOOL,
+	OOML_ARG_FLOAT8_ARRAY,
+	OOML_ARG_FLOAT4_ARRAY
+} OomlArgType;
+
+#define OOML_ARG_TYPE_MAX	OOML_ARG_FLOAT4_ARRAY
+
+extern OomlArgType ooml_arg_type(Oid typid);
+extern bool ooml_arg_is_array(OomlArgType t);
+extern double ooml_read_scalar(Datum d, OomlArgType t);
+typedef enum OomlReadStatus
+{
+	OOML_READ_OK = 0,
+	OOML_READ_NULL,				/* an array element is NULL: skip the row */
+	OOML_READ_NOT_1D,
+	OOML_READ_LENGTH,
+	OOML_READ_NAN,
+	OOML_READ_INF
+} OomlReadStatus;
+
+extern OomlReadStatus ooml_read_values(Datum d, OomlArgType t, int width,
+									   double *dst, int *got);
+extern void ooml_read_error(OomlReadStatus status, const char *colname,
+							int width, int got) pg_attribute_noreturn();
+
+/* Solvers (solve.c): the only users of LAPACK. */
+extern void ooml_symmetrize(int n, double *a);
+extern int	ooml_cholesky(int n, double *a, double *rcond);
+extern void ooml_cholesky_solve(int n, const double *chol, double *b);
+extern void ooml_cholesky_inverse(int n, double *chol);
+extern int	ooml_rank_pivots(int n, const double *a, int *piv);
+extern double ooml_condition_number(int n, const double *a);
+
+/* Distributions (distrib.c). */
+extern double ooml_two_sided_p(double statistic, double df);
+
+/* GUCs */
+extern int	ooml_max_state_memory;	/* kB */
+
+#endif							/* OOML_H */

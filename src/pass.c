@@ -1,0 +1,564 @@
+/*-------------------------------------------------------------------------
+ *
+ * pass.c
+ *	  The training aggregate: one pass over the data.
+ *
+ *	  ooml.pass(seed ooml.state, target "any", VARIADIC features "any")
+ *
+ * The transition function reads a row, asks the model family for the
+ * row's loss, derivative and curvature at the linear predictor, and adds
+ * them into the state: the loss, the gradient and, for a Newton pass, the
+ * Hessian.  The state is updated in place, so nothing is copied per row.
+ * The combine function adds two states of the same pass; the final
+ * function turns the sums into the objective, its gradient, the Newton
+ * direction and, on request, the statistics of the fit.
+ *
+ * Nothing here knows about a particular family: that is family_*.c.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "ooml.h"
+
+PG_FUNCTION_INFO_V1(ooml_pass_transfn);
+PG_FUNCTION_INFO_V1(ooml_pass_combine);
+PG_FUNCTION_INFO_V1(ooml_pass_final);
+
+/* arguments of the transition function */
+#define ARG_STATE	0
+#define ARG_SEED	1
+#define ARG_TARGET	2
+#define ARG_FIRST_FEATURE 3
+
+/* below this reciprocal condition number the Hessian is treated as singular */
+#define OOML_RCOND_MIN	1e-13
+
+/*
+ * Start a pass: copy the seed into the aggregate's memory, zero the sums,
+ * and record how each argument is read.
+ */
+static OomlState *
+start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	OomlState  *seed;
+	OomlState  *st;
+	OomlLayout	l;
+	int32	   *types;
+	int32	   *widths;
+	Oid			typid;
+
+	if (PG_ARGISNULL(ARG_SEED))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the seed state of ooml.pass must not be NULL")));
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ooml.pass takes its features as separate arguments, not as a VARIADIC array")));
+
+	seed = PG_GETARG_OOMLSTATE(ARG_SEED);
+	ooml_state_check(seed, VARSIZE(seed));
+	if (PG_NARGS() - ARG_FIRST_FEATURE != seed->nargs)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ooml.pass got %d feature arguments, but its seed describes %d",
+						PG_NARGS() - ARG_FIRST_FEATURE, seed->nargs)));
+
+	st = (OomlState *) MemoryContextAlloc(aggcxt, VARSIZE(seed));
+	memcpy(st, seed, VARSIZE(seed));
+	ooml_state_reset(st);
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+
+	typid = get_fn_expr_argtype(fcinfo->flinfo, ARG_TARGET);
+	st->target_type = ooml_arg_type(typid);
+	if (st->target_type == OOML_ARG_UNSET || ooml_arg_is_array(st->target_type))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has type %s, which ooml cannot use as a target",
+						ooml_state_name(st, 0), format_type_be(typid)),
+				 errhint("A target must be boolean or numeric.")));
+
+	types = OOML_SECTION(st, l.types, int32);
+	widths = OOML_SECTION(st, l.widths, int32);
+	for (int i = 0; i < st->nargs; i++)
+	{
+		typid = get_fn_expr_argtype(fcinfo->flinfo, ARG_FIRST_FEATURE + i);
+		types[i] = ooml_arg_type(typid);
+		if (types[i] == OOML_ARG_UNSET)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature column \"%s\" has type %s, which ooml cannot read",
+							ooml_state_name(st, i + 1), format_type_be(typid)),
+					 errhint("Features must be boolean, integer, float, numeric, or arrays of float4 or float8.")));
+		if (!ooml_arg_is_array(types[i]) && widths[i] != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scalar feature column \"%s\" must have width 1",
+							ooml_state_name(st, i + 1))));
+	}
+	return st;
+}
+
+/* Report a bad target value, naming the column and the rule. */
+static void
+bad_target(const OomlState *st, double y)
+{
+	const OomlFamily *fam = ooml_family(st->family);
+
+	if (!isfinite(y))
+		ooml_read_error(isnan(y) ? OOML_READ_NAN : OOML_READ_INF,
+						ooml_state_name(st, 0), 1, 1);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("target column \"%s\" has the value %g", ooml_state_name(st, 0), y),
+			 errdetail("Target values of the %s family must be %s.",
+					   fam->name, fam->target_rule)));
+}
+
+/*
+ * ooml_pass_transfn(state, seed, target, VARIADIC features)
+ *		Add one row to the state.
+ */
+Datum
+ooml_pass_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	OomlState  *st;
+	OomlLayout	l;
+	const OomlFamily *fam;
+	const int32 *widths;
+	const int32 *types;
+	const double *coef;
+	double	   *x;
+	double	   *grad;
+	int			p;
+	int			k;
+	double		y,
+				eta,
+				loss,
+				d1,
+				d2;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ooml_pass_transfn called in non-aggregate context")));
+
+	if (PG_ARGISNULL(ARG_STATE))
+		st = start_pass(fcinfo, aggcxt);
+	else
+		st = (OomlState *) PG_GETARG_POINTER(ARG_STATE);
+
+	/* a row with a NULL target or feature is skipped and counted */
+	if (PG_ARGISNULL(ARG_TARGET))
+	{
+		st->n_skipped++;
+		PG_RETURN_POINTER(st);
+	}
+	for (int i = 0; i < st->nargs; i++)
+		if (PG_ARGISNULL(ARG_FIRST_FEATURE + i))
+		{
+			st->n_skipped++;
+			PG_RETURN_POINTER(st);
+		}
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	p = st->ncoef;
+	widths = OOML_SECTION(st, l.widths, const int32);
+	types = OOML_SECTION(st, l.types, const int32);
+	x = OOML_SECTION(st, l.xbuf, double);
+
+	k = 0;
+	if (st->flags & OOML_FLAG_INTERCEPT)
+		x[k++] = 1.0;
+	for (int i = 0; i < st->nargs; i++)
+	{
+		int			got;
+		OomlReadStatus status;
+
+		status = ooml_read_values(PG_GETARG_DATUM(ARG_FIRST_FEATURE + i),
+								  (OomlArgType) types[i], widths[i], x + k, &got);
+		if (status == OOML_READ_NULL)
+		{
+			st->n_skipped++;
+			PG_RETURN_POINTER(st);
+		}
+		if (status != OOML_READ_OK)
+			ooml_read_error(status, ooml_state_name(st, i + 1), widths[i], got);
+		k += widths[i];
+	}
+
+	fam = ooml_family(st->family);
+	y = ooml_read_scalar(PG_GETARG_DATUM(ARG_TARGET), (OomlArgType) st->target_type);
+	if (!isfinite(y) || !fam->valid_target(y))
+		bad_target(st, y);
+
+	/* the family's view of the row */
+	coef = OOML_SECTION(st, l.coef, const double);
+	eta = 0.0;
+	for (int j = 0; j < p; j++)
+		eta += coef[j] * x[j];
+	fam->row(y, eta, &loss, &d1, &d2);
+	if (fam->at_boundary && fam->at_boundary(eta))
+		st->n_boundary++;
+
+	st->n_rows++;
+	st->sum_w += 1.0;
+	st->sum_wy += y;
+	st->sum_wyy += y * y;
+	st->loss += loss;
+
+	grad = OOML_SECTION(st, l.grad, double);
+	for (int j = 0; j < p; j++)
+		grad[j] += d1 * x[j];
+
+	if (l.hess)
+	{
+		double	   *hess = OOML_SECTION(st, l.hess, double);
+
+		/* upper triangle, column-major: element (i, j), i <= j, at j * p + i */
+		for (int j = 0; j < p; j++)
+		{
+			double		hj = d2 * x[j];
+			double	   *col = hess + (Size) j * p;
+
+			for (int i = 0; i <= j; i++)
+				col[i] += hj * x[i];
+		}
+	}
+
+	if (l.sumx)
+	{
+		double	   *sumx = OOML_SECTION(st, l.sumx, double);
+		double	   *sumxx = OOML_SECTION(st, l.sumxx, double);
+
+		for (int j = 0; j < p; j++)
+		{
+			sumx[j] += x[j];
+			sumxx[j] += x[j] * x[j];
+		}
+	}
+
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * ooml_pass_combine(a, b)
+ *		Add two states of the same pass.  The states may come from parallel
+ *		workers or, through the I/O functions, from other nodes, so both are
+ *		checked and must describe the same pass.
+ */
+Datum
+ooml_pass_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	OomlState  *a = PG_GETARG_OOMLSTATE(0);
+	OomlState  *b = PG_GETARG_OOMLSTATE(1);
+	OomlLayout	l;
+	double	   *da;
+	const double *db;
+	Size		ndouble;
+
+	ooml_state_check(a, VARSIZE(a));
+	ooml_state_check(b, VARSIZE(b));
+	ooml_layout(a->kind, a->flags, a->nargs, a->ncoef, a->names_len, &l);
+
+	if (a->kind != b->kind || a->family != b->family || a->flags != b->flags ||
+		a->nargs != b->nargs || a->ncoef != b->ncoef ||
+		a->names_len != b->names_len || a->target_type != b->target_type ||
+		a->l2 != b->l2 ||
+		memcmp((char *) a + l.widths, (char *) b + l.widths, l.grad - l.widths) != 0 ||
+		memcmp((char *) a + l.names, (char *) b + l.names, a->names_len) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine ooml states of different passes"),
+				 errdetail("The states differ in their model, columns or weights.")));
+
+	/* outside an aggregate, do not scribble on the input */
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		OomlState  *copy = palloc(VARSIZE(a));
+
+		memcpy(copy, a, VARSIZE(a));
+		a = copy;
+	}
+
+	a->n_rows += b->n_rows;
+	a->n_skipped += b->n_skipped;
+	a->n_boundary += b->n_boundary;
+	a->sum_w += b->sum_w;
+	a->sum_wy += b->sum_wy;
+	a->sum_wyy += b->sum_wyy;
+	a->loss += b->loss;
+
+	/* the sums: gradient, Hessian and moments lie between grad and names */
+	da = OOML_SECTION(a, l.grad, double);
+	db = OOML_SECTION(b, l.grad, const double);
+	ndouble = (l.names - l.grad) / sizeof(double);
+	for (Size i = 0; i < ndouble; i++)
+	{
+		da[i] += db[i];
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	PG_RETURN_POINTER(a);
+}
+
+static Datum
+float8_array(const double *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * n);
+
+	for (int i = 0; i < n; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+static Datum
+int4_array(const int *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int32GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, INT4OID, sizeof(int32),
+										   true, TYPALIGN_INT));
+}
+
+/* columns of ooml.pass_result */
+enum
+{
+	R_N_ROWS,
+	R_N_SKIPPED,
+	R_N_BOUNDARY,
+	R_SUM_W,
+	R_SUM_Y,
+	R_SUM_YY,
+	R_LOSS,
+	R_LOG_LIKELIHOOD,
+	R_NULL_LOG_LIKELIHOOD,
+	R_GRADIENT,
+	R_GRAD_NORM,
+	R_DIRECTION,
+	R_DECREMENT,
+	R_RANK,
+	R_ALIASED,
+	R_STD_ERR,
+	R_CONDITION_NUMBER,
+	R_COL_MEAN,
+	R_COL_SD,
+	R_NCOLUMNS
+};
+
+/*
+ * Newton quantities: the direction -H^-1 g of the penalized mean objective,
+ * its decrement, and on request the standard errors and condition number.
+ * H is equilibrated (unit diagonal) before it is factored, so that the rank
+ * decision does not depend on the units of the features.
+ */
+static void
+newton_results(const OomlState *st, const OomlLayout *l, const double *g,
+			   Datum *values, bool *nulls)
+{
+	const OomlFamily *fam = ooml_family(st->family);
+	int			p = st->ncoef;
+	int			first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	double		n = st->sum_w;
+	double	   *h = palloc(sizeof(double) * p * p);
+	double	   *scale = palloc(sizeof(double) * p);
+	double	   *dir = palloc(sizeof(double) * p);
+	double		rcond = 0.0;
+	int			info;
+
+	/* H = hess / n + l2 I (penalized part), full, then equilibrated */
+	memcpy(h, OOML_SECTION(st, l->hess, const double), sizeof(double) * p * p);
+	ooml_symmetrize(p, h);
+	for (int i = 0; i < p * p; i++)
+		h[i] /= n;
+	for (int j = first_pen; j < p; j++)
+		h[(Size) j * p + j] += st->l2;
+	for (int j = 0; j < p; j++)
+		scale[j] = h[(Size) j * p + j] > 0.0 ? 1.0 / sqrt(h[(Size) j * p + j]) : 1.0;
+	for (int j = 0; j < p; j++)
+		for (int i = 0; i < p; i++)
+			h[(Size) j * p + i] *= scale[i] * scale[j];
+
+	info = ooml_cholesky(p, h, &rcond);
+	if (info != 0 || !(rcond >= OOML_RCOND_MIN))
+	{
+		/* singular: find the aliased coefficients by pivoted Cholesky */
+		int		   *piv = palloc(sizeof(int) * p);
+		int			rank;
+
+		memcpy(h, OOML_SECTION(st, l->hess, const double), sizeof(double) * p * p);
+		ooml_symmetrize(p, h);
+		for (int j = first_pen; j < p; j++)
+			h[(Size) j * p + j] += st->l2 * n;
+		for (int j = 0; j < p; j++)
+			for (int i = 0; i < p; i++)
+				h[(Size) j * p + i] *= scale[i] * scale[j];
+		rank = ooml_rank_pivots(p, h, piv);
+		if (rank >= p)
+			rank = p - 1;		/* rcond says singular: the last pivot goes */
+		values[R_RANK] = Int32GetDatum(rank);
+		nulls[R_RANK] = false;
+		for (int i = rank; i < p; i++)
+			piv[i - rank] = piv[i];
+		values[R_ALIASED] = int4_array(piv, p - rank);
+		nulls[R_ALIASED] = false;
+		return;
+	}
+
+	values[R_RANK] = Int32GetDatum(p);
+	nulls[R_RANK] = false;
+	values[R_ALIASED] = int4_array(NULL, 0);
+	nulls[R_ALIASED] = false;
+
+	/* solve (D Hs D) d = -g as Hs (D^-1 d) = -D g */
+	for (int j = 0; j < p; j++)
+		dir[j] = -g[j] * scale[j];
+	ooml_cholesky_solve(p, h, dir);
+	for (int j = 0; j < p; j++)
+		dir[j] *= scale[j];
+	{
+		double		dec = 0.0;
+
+		for (int j = 0; j < p; j++)
+			dec -= g[j] * dir[j];
+		values[R_DECREMENT] = Float8GetDatum(dec);
+		nulls[R_DECREMENT] = false;
+	}
+	values[R_DIRECTION] = float8_array(dir, p);
+	nulls[R_DIRECTION] = false;
+
+	if (st->flags & OOML_FLAG_STATS)
+	{
+		double	   *se = palloc(sizeof(double) * p);
+		double		dispersion = 1.0;
+		double		df = n - p;
+
+		/*
+		 * Covariance of the estimates: the inverse Hessian of the summed
+		 * objective, n H, times the dispersion (1 for binomial and Poisson,
+		 * RSS / (n - p) where it is estimated).
+		 */
+		if (fam->estimate_dispersion)
+			dispersion = df > 0 ? 2.0 * st->loss / df : NAN;
+		ooml_cholesky_inverse(p, h);
+		for (int j = 0; j < p; j++)
+			se[j] = sqrt(dispersion * h[(Size) j * p + j] * scale[j] * scale[j] / n);
+		values[R_STD_ERR] = float8_array(se, p);
+		nulls[R_STD_ERR] = false;
+
+		/* condition number of the unpenalized X'WX, as MADlib reports it */
+		memcpy(h, OOML_SECTION(st, l->hess, const double), sizeof(double) * p * p);
+		ooml_symmetrize(p, h);
+		values[R_CONDITION_NUMBER] = Float8GetDatum(ooml_condition_number(p, h));
+		nulls[R_CONDITION_NUMBER] = false;
+	}
+}
+
+/*
+ * ooml_pass_final(state) returns ooml.pass_result
+ *		The objective at the pass's weights, its gradient, and for a Newton
+ *		pass the direction and (on request) the statistics.
+ */
+Datum
+ooml_pass_final(PG_FUNCTION_ARGS)
+{
+	OomlState  *st = PG_GETARG_OOMLSTATE(0);
+	const OomlFamily *fam;
+	OomlLayout	l;
+	TupleDesc	tupdesc;
+	Datum		values[R_NCOLUMNS];
+	bool		nulls[R_NCOLUMNS];
+	int			p;
+	int			first_pen;
+	const double *coef;
+	double	   *g;
+	double		n,
+				penalty = 0.0,
+				gnorm = 0.0;
+
+	ooml_state_check(st, VARSIZE(st));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts != R_NCOLUMNS)
+		elog(ERROR, "ooml.pass_result has %d columns, expected %d",
+			 tupdesc->natts, R_NCOLUMNS);
+
+	fam = ooml_family(st->family);
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	p = st->ncoef;
+	first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	n = st->sum_w;
+
+	memset(nulls, true, sizeof(nulls));
+	values[R_N_ROWS] = Int64GetDatum(st->n_rows);
+	values[R_N_SKIPPED] = Int64GetDatum(st->n_skipped);
+	values[R_N_BOUNDARY] = Int64GetDatum(st->n_boundary);
+	nulls[R_N_ROWS] = nulls[R_N_SKIPPED] = nulls[R_N_BOUNDARY] = false;
+
+	if (st->n_rows > 0 && n > 0)
+	{
+		coef = OOML_SECTION(st, l.coef, const double);
+		g = palloc(sizeof(double) * p);
+		memcpy(g, OOML_SECTION(st, l.grad, const double), sizeof(double) * p);
+		for (int j = 0; j < p; j++)
+			g[j] /= n;
+		for (int j = first_pen; j < p; j++)
+		{
+			penalty += 0.5 * st->l2 * coef[j] * coef[j];
+			g[j] += st->l2 * coef[j];
+		}
+		for (int j = 0; j < p; j++)
+			gnorm = Max(gnorm, fabs(g[j]));
+
+		values[R_SUM_W] = Float8GetDatum(n);
+		values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
+		values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
+		values[R_LOSS] = Float8GetDatum(st->loss / n + penalty);
+		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st));
+		values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+		values[R_GRADIENT] = float8_array(g, p);
+		values[R_GRAD_NORM] = Float8GetDatum(gnorm);
+		nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
+		nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = false;
+		nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
+
+		if (st->kind == OOML_PASS_NEWTON)
+			newton_results(st, &l, g, values, nulls);
+
+		if (l.sumx)
+		{
+			const double *sumx = OOML_SECTION(st, l.sumx, const double);
+			const double *sumxx = OOML_SECTION(st, l.sumxx, const double);
+			double	   *mean = palloc(sizeof(double) * p);
+			double	   *sd = palloc(sizeof(double) * p);
+
+			for (int j = 0; j < p; j++)
+			{
+				mean[j] = sumx[j] / n;
+				sd[j] = sqrt(Max(0.0, sumxx[j] / n - mean[j] * mean[j]));
+			}
+			values[R_COL_MEAN] = float8_array(mean, p);
+			values[R_COL_SD] = float8_array(sd, p);
+			nulls[R_COL_MEAN] = nulls[R_COL_SD] = false;
+		}
+	}
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

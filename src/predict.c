@@ -1,0 +1,303 @@
+/*-------------------------------------------------------------------------
+ *
+ * predict.c
+ *	  Scoring rows with a stored model.
+ *
+ *	  ooml.predict(model text, row record) returns float8
+ *	  ooml.predict(model text, features float8[]) returns float8
+ *
+ * The model is read from ooml.models once per query (per call site) and
+ * kept in fn_extra, together with where its features sit in the row type
+ * at hand; every row after the first costs a dot product.  The cache lives
+ * in the query's memory and so never outlives the snapshot it was read
+ * with.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "ooml.h"
+
+PG_FUNCTION_INFO_V1(ooml_predict_record);
+PG_FUNCTION_INFO_V1(ooml_predict_array);
+
+typedef struct OomlModel
+{
+	char	   *name;
+	const OomlFamily *family;
+	bool		intercept;
+	int			ncoef;
+	double	   *coef;
+	int			nfeatures;
+	char	  **features;
+	int		   *widths;			/* values per feature */
+	bool	   *is_array;
+	double	   *x;				/* scratch: one row, intercept first */
+
+	/* where the features are in the last row type seen */
+	Oid			tuptype;			/* InvalidOid until the first row */
+	int32		tuptypmod;
+	int			natts;
+	int		   *attidx;			/* 0-based attribute index per feature */
+	OomlArgType *types;
+	Datum	   *values;
+	bool	   *isnull;
+} OomlModel;
+
+/* Copy a text[] or int4[] column value into the given context. */
+static int
+model_array(Datum d, Oid elemtype, MemoryContext cxt, Datum **elems)
+{
+	ArrayType  *a = DatumGetArrayTypeP(d);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			n;
+	bool	   *nulls;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(a, elemtype, typlen, typbyval, typalign, elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("ooml.models holds a NULL inside an array")));
+	if (elemtype == TEXTOID)
+		for (int i = 0; i < n; i++)
+			(*elems)[i] = PointerGetDatum(MemoryContextStrdup(cxt, TextDatumGetCString((*elems)[i])));
+	return n;
+}
+
+/* Read a model from ooml.models into the function's memory. */
+static OomlModel *
+load_model(FunctionCallInfo fcinfo, text *name_t)
+{
+	OomlModel  *m = (OomlModel *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	char	   *name = text_to_cstring(name_t);
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	Datum		d;
+	bool		isnull;
+	Datum	   *elems;
+	int			n;
+	char	   *family;
+	TupleDesc	desc;
+	HeapTuple	tup;
+
+	if (m != NULL && strcmp(m->name, name) == 0)
+		return m;
+
+	m = MemoryContextAllocZero(cxt, sizeof(OomlModel));
+	m->name = MemoryContextStrdup(cxt, name);
+
+	SPI_connect();
+	args[0] = PointerGetDatum(name_t);
+	if (SPI_execute_with_args("SELECT family, intercept, coef, features, feature_dims "
+							  "FROM ooml.models WHERE name OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "ooml: could not read ooml.models");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name),
+				 errhint("The models are listed in ooml.models.")));
+	desc = SPI_tuptable->tupdesc;
+	tup = SPI_tuptable->vals[0];
+
+	family = SPI_getvalue(tup, desc, 1);
+	m->family = ooml_family(ooml_family_id(family));
+	m->intercept = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
+
+	d = SPI_getbinval(tup, desc, 3, &isnull);
+	n = model_array(d, FLOAT8OID, cxt, &elems);
+	m->ncoef = n;
+	m->coef = MemoryContextAlloc(cxt, sizeof(double) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		m->coef[i] = DatumGetFloat8(elems[i]);
+
+	d = SPI_getbinval(tup, desc, 4, &isnull);
+	m->nfeatures = model_array(d, TEXTOID, cxt, &elems);
+	m->features = MemoryContextAlloc(cxt, sizeof(char *) * Max(m->nfeatures, 1));
+	for (int i = 0; i < m->nfeatures; i++)
+		m->features[i] = DatumGetPointer(elems[i]);
+
+	d = SPI_getbinval(tup, desc, 5, &isnull);
+	n = model_array(d, INT4OID, cxt, &elems);
+	if (n != m->nfeatures)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("model \"%s\" has %d feature dimensions for %d features",
+						name, n, m->nfeatures)));
+	m->widths = MemoryContextAlloc(cxt, sizeof(int) * Max(n, 1));
+	m->is_array = MemoryContextAlloc(cxt, sizeof(bool) * Max(n, 1));
+	{
+		int			total = m->intercept ? 1 : 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			int			dim = DatumGetInt32(elems[i]);
+
+			m->is_array[i] = dim > 0;
+			m->widths[i] = dim > 0 ? dim : 1;
+			total += m->widths[i];
+		}
+		if (total != m->ncoef)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("model \"%s\" has %d coefficients for %d terms",
+							name, m->ncoef, total)));
+	}
+	SPI_finish();
+
+	m->x = MemoryContextAlloc(cxt, sizeof(double) * m->ncoef);
+	if (m->intercept)
+		m->x[0] = 1.0;
+	fcinfo->flinfo->fn_extra = m;
+	return m;
+}
+
+/* Find the model's features in a row type. */
+static void
+map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
+{
+	TupleDesc	desc = lookup_rowtype_tupdesc(tuptype, tuptypmod);
+
+	m->attidx = MemoryContextAlloc(cxt, sizeof(int) * Max(m->nfeatures, 1));
+	m->types = MemoryContextAlloc(cxt, sizeof(OomlArgType) * Max(m->nfeatures, 1));
+	m->values = MemoryContextAlloc(cxt, sizeof(Datum) * Max(desc->natts, 1));
+	m->isnull = MemoryContextAlloc(cxt, sizeof(bool) * Max(desc->natts, 1));
+
+	for (int i = 0; i < m->nfeatures; i++)
+	{
+		int			found = -1;
+		Form_pg_attribute att;
+
+		for (int a = 0; a < desc->natts; a++)
+		{
+			att = TupleDescAttr(desc, a);
+			if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[i]) == 0)
+			{
+				found = a;
+				break;
+			}
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("the row has no column \"%s\", which model \"%s\" needs",
+							m->features[i], m->name)));
+		att = TupleDescAttr(desc, found);
+		m->attidx[i] = found;
+		m->types[i] = ooml_arg_type(att->atttypid);
+		if (m->types[i] == OOML_ARG_UNSET ||
+			ooml_arg_is_array(m->types[i]) != m->is_array[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, but model \"%s\" was trained on %s",
+							m->features[i], format_type_be(att->atttypid), m->name,
+							m->is_array[i] ? "a float4[] or float8[] array" : "a number or boolean")));
+	}
+	m->natts = desc->natts;
+	m->tuptype = tuptype;
+	m->tuptypmod = tuptypmod;
+	ReleaseTupleDesc(desc);
+}
+
+static double
+score(const OomlModel *m)
+{
+	double		eta = 0.0;
+
+	for (int j = 0; j < m->ncoef; j++)
+		eta += m->coef[j] * m->x[j];
+	return m->family->mean(eta);
+}
+
+/*
+ * predict(model, row)
+ *		The model's prediction for a row; features are found by name.  NULL
+ *		when a feature is NULL.
+ */
+Datum
+ooml_predict_record(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			tuptype = HeapTupleHeaderGetTypeId(rec);
+	int32		tuptypmod = HeapTupleHeaderGetTypMod(rec);
+	HeapTupleData tuple;
+	TupleDesc	desc;
+	int			k;
+
+	if (m->tuptype == InvalidOid || m->tuptype != tuptype || m->tuptypmod != tuptypmod)
+		map_record(m, fcinfo->flinfo->fn_mcxt, tuptype, tuptypmod);
+
+	/* the type cache's descriptor, as record_out and friends use it */
+	desc = lookup_rowtype_tupdesc(tuptype, tuptypmod);
+	if (desc->natts != m->natts)
+		elog(ERROR, "ooml: row type %u changed during the query", tuptype);
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&(tuple.t_self));
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	heap_deform_tuple(&tuple, desc, m->values, m->isnull);
+	ReleaseTupleDesc(desc);
+
+	k = m->intercept ? 1 : 0;
+	for (int i = 0; i < m->nfeatures; i++)
+	{
+		int			a = m->attidx[i];
+		int			got;
+		OomlReadStatus status;
+
+		if (m->isnull[a])
+			PG_RETURN_NULL();
+		status = ooml_read_values(m->values[a], m->types[i], m->widths[i],
+								  m->x + k, &got);
+		if (status == OOML_READ_NULL)
+			PG_RETURN_NULL();
+		if (status != OOML_READ_OK)
+			ooml_read_error(status, m->features[i], m->widths[i], got);
+		k += m->widths[i];
+	}
+	PG_RETURN_FLOAT8(score(m));
+}
+
+/*
+ * predict(model, features)
+ *		The model's prediction for feature values given in the model's order
+ *		(its terms without the intercept).  NULL when a value is NULL.
+ */
+Datum
+ooml_predict_array(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+	int			k = m->intercept ? 1 : 0;
+	int			got;
+	OomlReadStatus status;
+
+	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
+							  m->ncoef - k, m->x + k, &got);
+	if (status == OOML_READ_NULL)
+		PG_RETURN_NULL();
+	if (status == OOML_READ_LENGTH || status == OOML_READ_NOT_1D)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("model \"%s\" takes %d feature values, not %d",
+						m->name, m->ncoef - k, got),
+				 errhint("Give the values in the order of the model's terms, without the intercept.")));
+	if (status != OOML_READ_OK)
+		ooml_read_error(status, "features", m->ncoef - k, got);
+	PG_RETURN_FLOAT8(score(m));
+}

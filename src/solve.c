@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * solve.c
+ *	  Dense linear algebra through LAPACK: the only file that calls it.
+ *
+ * Matrices are column-major n x n arrays of doubles.  The LAPACKE *_work
+ * entry points are used with workspaces from palloc, so LAPACK allocates
+ * nothing behind the server's back.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include <lapacke.h>
+
+#include "ooml.h"
+
+/* Copy the upper triangle into the lower one. */
+void
+ooml_symmetrize(int n, double *a)
+{
+	for (int j = 0; j < n; j++)
+		for (int i = 0; i < j; i++)
+			a[(Size) i * n + j] = a[(Size) j * n + i];
+}
+
+/*
+ * Cholesky factor a symmetric matrix in place (upper triangle) and
+ * estimate its reciprocal condition number in the 1-norm.  Returns LAPACK's
+ * info: 0 on success, > 0 when the matrix is not positive definite.
+ */
+int
+ooml_cholesky(int n, double *a, double *rcond)
+{
+	double	   *work = palloc(sizeof(double) * 3 * n);
+	lapack_int *iwork = palloc(sizeof(lapack_int) * n);
+	double		anorm;
+	lapack_int	info;
+
+	anorm = LAPACKE_dlansy_work(LAPACK_COL_MAJOR, '1', 'U', n, a, n, work);
+	info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', n, a, n);
+	*rcond = 0.0;
+	if (info == 0)
+		info = LAPACKE_dpocon_work(LAPACK_COL_MAJOR, 'U', n, a, n, anorm,
+								   rcond, work, iwork);
+	pfree(work);
+	pfree(iwork);
+	return (int) info;
+}
+
+/* Solve A x = b in place, given the Cholesky factor from ooml_cholesky. */
+void
+ooml_cholesky_solve(int n, const double *chol, double *b)
+{
+	lapack_int	info;
+
+	info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', n, 1, chol, n, b, n);
+	if (info != 0)
+		elog(ERROR, "ooml: dpotrs failed with info %d", (int) info);
+}
+
+/* Replace a Cholesky factor by the full inverse of the original matrix. */
+void
+ooml_cholesky_inverse(int n, double *chol)
+{
+	lapack_int	info;
+
+	info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', n, chol, n);
+	if (info != 0)
+		elog(ERROR, "ooml: dpotri failed with info %d", (int) info);
+	ooml_symmetrize(n, chol);
+}
+
+/*
+ * Numerical rank of a positive semidefinite matrix (destroyed) by Cholesky
+ * with complete pivoting.  piv receives the 1-based pivot order: the first
+ * rank entries are the independent columns, the rest are aliased.  The
+ * matrix should be equilibrated (unit diagonal); a column whose remaining
+ * variance falls below 1e-11 of its own is aliased.
+ */
+int
+ooml_rank_pivots(int n, const double *a, int *piv)
+{
+	double	   *work = palloc(sizeof(double) * 2 * n);
+	double	   *copy = palloc(sizeof(double) * n * n);
+	lapack_int *lpiv = palloc(sizeof(lapack_int) * n);
+	lapack_int	rank = 0;
+	lapack_int	info;
+
+	memcpy(copy, a, sizeof(double) * n * n);
+	info = LAPACKE_dpstrf_work(LAPACK_COL_MAJOR, 'U', n, copy, n, lpiv, &rank,
+							   1e-11, work);
+	if (info < 0)
+		elog(ERROR, "ooml: dpstrf failed with info %d", (int) info);
+	for (int i = 0; i < n; i++)
+		piv[i] = (int) lpiv[i];
+	pfree(work);
+	pfree(copy);
+	pfree(lpiv);
+	return (int) rank;
+}
+
+/* 2-norm condition number of a symmetric matrix: |lambda|max / |lambda|min. */
+double
+ooml_condition_number(int n, const double *a)
+{
+	double	   *copy = palloc(sizeof(double) * n * n);
+	double	   *w = palloc(sizeof(double) * n);
+	double		qwork;
+	double	   *work;
+	lapack_int	lwork;
+	lapack_int	info;
+	double		lo = INFINITY,
+				hi = 0.0;
+
+	memcpy(copy, a, sizeof(double) * n * n);
+	info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'N', 'U', n, copy, n, w, &qwork, -1);
+	if (info != 0)
+		elog(ERROR, "ooml: dsyev workspace query failed with info %d", (int) info);
+	lwork = (lapack_int) qwork;
+	work = palloc(sizeof(double) * Max(lwork, 1));
+	info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'N', 'U', n, copy, n, w, work, lwork);
+	if (info != 0)
+		return NAN;
+	for (int i = 0; i < n; i++)
+	{
+		lo = Min(lo, fabs(w[i]));
+		hi = Max(hi, fabs(w[i]));
+	}
+	pfree(copy);
+	pfree(w);
+	pfree(work);
+	return lo > 0.0 ? hi / lo : INFINITY;
+}

@@ -1,0 +1,66 @@
+-- ooml extension script, assembled from src/sql/*.sql in file-name order.
+\echo Use "CREATE EXTENSION ooml" to load this file. \quit
+
+--
+-- The aggregate state type.  Its text form is the base64 of its binary
+-- form; both input functions validate every byte.
+--
+CREATE TYPE ooml.state;
+
+CREATE FUNCTION ooml.state_in(cstring) RETURNS ooml.state
+    AS 'MODULE_PATHNAME', 'ooml_state_in'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml.state_out(ooml.state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'ooml_state_out'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml.state_recv(internal) RETURNS ooml.state
+    AS 'MODULE_PATHNAME', 'ooml_state_recv'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml.state_send(ooml.state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'ooml_state_send'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE ooml.state (
+    INPUT = ooml.state_in,
+    OUTPUT = ooml.state_out,
+    RECEIVE = ooml.state_recv,
+    SEND = ooml.state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE ooml.state IS 'state of an ooml training pass (weights, dimensions, sums)';
+
+-- What the final function of a pass returns.
+CREATE TYPE ooml.pass_result AS (
+    n_rows              bigint,     -- rows used
+    n_skipped           bigint,     -- rows skipped for a NULL
+    n_boundary          bigint,     -- rows fitted on the family's boundary
+    sum_w               float8,     -- sum of the row weights
+    sum_y               float8,     -- sum of w * y
+    sum_yy              float8,     -- sum of w * y^2
+    loss                float8,     -- mean loss + l2/2 |beta|^2 (intercept excluded)
+    log_likelihood      float8,
+    null_log_likelihood float8,     -- of the intercept-only model
+    gradient            float8[],   -- of loss
+    grad_norm           float8,     -- max |gradient|
+    direction           float8[],   -- Newton direction -H^-1 gradient
+    decrement           float8,     -- -gradient . direction
+    rank                int,        -- numerical rank of the Hessian
+    aliased             int[],      -- 1-based indexes of aliased coefficients
+    std_err             float8[],
+    condition_number    float8,     -- of X'WX
+    col_mean            float8[],   -- column means (moments passes)
+    col_sd              float8[]    -- column standard deviations
+);
+
+-- What a training function returns.
+CREATE TYPE ooml.train_result AS (
+    model           text,
+    iterations      int,
+    converged       boolean,
+    log_likelihood  float8,
+    n_rows          bigint,
+    n_skipped       bigint,
+    seconds         float8
+);

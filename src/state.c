@@ -1,0 +1,582 @@
+/*-------------------------------------------------------------------------
+ *
+ * state.c
+ *	  The ooml.state type: layout, validation, and its text and binary I/O.
+ *
+ * A state travels between parallel workers as it is (it is a plain
+ * varlena), and between nodes through the send/receive or output/input
+ * functions.  Bytes that come from outside are never trusted: every reader
+ * checks every size before it allocates and every field before use.  The
+ * text form is the base64 of the binary form, so both are parsed by the
+ * same code.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "ooml.h"
+
+PG_FUNCTION_INFO_V1(ooml_state_in);
+PG_FUNCTION_INFO_V1(ooml_state_out);
+PG_FUNCTION_INFO_V1(ooml_state_recv);
+PG_FUNCTION_INFO_V1(ooml_state_send);
+PG_FUNCTION_INFO_V1(ooml_make_state);
+PG_FUNCTION_INFO_V1(ooml_state_fits);
+
+#define SECTION_ALIGN(len)	TYPEALIGN(sizeof(double), (len))
+
+/*
+ * Compute the byte offsets of a state's sections.  Returns false when the
+ * dimensions are out of range or the value would exceed the largest
+ * allocation; nothing is allocated here, so this is safe on hostile input.
+ */
+bool
+ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
+			OomlLayout *l)
+{
+	uint64		off;
+
+	if (kind < 1 || kind > OOML_PASS_KIND_MAX ||
+		nargs < 0 || nargs > OOML_MAX_ARGS ||
+		ncoef < 1 || ncoef > OOML_MAX_COEF ||
+		names_len < 1 || names_len > OOML_MAX_NAMES_LEN)
+		return false;
+
+	off = offsetof(OomlState, data);
+	l->widths = off;
+	off += SECTION_ALIGN(sizeof(int32) * nargs);
+	l->types = off;
+	off += SECTION_ALIGN(sizeof(int32) * nargs);
+	l->coef = off;
+	off += sizeof(double) * ncoef;
+	l->grad = off;
+	off += sizeof(double) * ncoef;
+	l->hess = 0;
+	if (kind == OOML_PASS_NEWTON)
+	{
+		l->hess = off;
+		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
+	}
+	l->sumx = l->sumxx = 0;
+	if (flags & OOML_FLAG_MOMENTS)
+	{
+		l->sumx = off;
+		off += sizeof(double) * ncoef;
+		l->sumxx = off;
+		off += sizeof(double) * ncoef;
+	}
+	l->names = off;
+	off += SECTION_ALIGN(names_len);
+	l->serialized = off;
+	l->xbuf = off;
+	off += sizeof(double) * ncoef;
+	l->total = off;
+
+	return off <= MaxAllocSize;
+}
+
+/* Bytes a state of this kind needs for p coefficients (for guards). */
+int64
+ooml_state_bytes(int kind, int64 ncoef)
+{
+	int64		doubles = 5 * ncoef;
+
+	if (kind == OOML_PASS_NEWTON)
+		doubles += ncoef * ncoef;
+	return doubles * (int64) sizeof(double);
+}
+
+static int
+pass_kind_id(const char *name)
+{
+	if (strcmp(name, "gradient") == 0)
+		return OOML_PASS_GRADIENT;
+	if (strcmp(name, "newton") == 0)
+		return OOML_PASS_NEWTON;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown pass kind \"%s\"", name),
+			 errhint("The pass kinds are \"gradient\" and \"newton\".")));
+	return 0;					/* keep compiler quiet */
+}
+
+/*
+ * _state_fits(kind, ncoef): does the state of such a pass stay within
+ * ooml.max_state_memory?
+ */
+Datum
+ooml_state_fits(PG_FUNCTION_ARGS)
+{
+	int			kind = pass_kind_id(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	int32		ncoef = PG_GETARG_INT32(1);
+
+	PG_RETURN_BOOL(ooml_state_bytes(kind, ncoef) <= (int64) ooml_max_state_memory * 1024);
+}
+
+static void
+invalid_state(int code, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("invalid ooml aggregate state"),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * Check a state in memory: header, sizes, names and widths.  Called on
+ * every state that enters a function from outside the transition function:
+ * the seed, combine inputs, final inputs, and whatever input/receive built.
+ */
+void
+ooml_state_check(const OomlState *st, Size size)
+{
+	OomlLayout	l;
+	const int32 *widths;
+	const int32 *types;
+	const char *names;
+	int64		sum = 0;
+	int			nuls = 0;
+
+	if (size < offsetof(OomlState, data))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The value is too short.");
+	if (st->magic != OOML_STATE_MAGIC)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The value does not start with ooml's magic number.");
+	if (st->version != OOML_STATE_VERSION)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The value has an unknown format version.");
+	if (st->family < 1 || st->family > OOML_FAMILY_MAX)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The model family is unknown.");
+	if ((st->flags & ~OOML_FLAG_ALL) != 0)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The flags are invalid.");
+	if (!ooml_layout(st->kind, st->flags, st->nargs, st->ncoef,
+					 st->names_len, &l))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The dimensions are out of range.");
+	if (l.total != size)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The size does not match the dimensions.");
+	if (st->target_type < OOML_ARG_UNSET || st->target_type > OOML_ARG_TYPE_MAX ||
+		ooml_arg_is_array((OomlArgType) st->target_type))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The target type is invalid.");
+	if (st->n_rows < 0 || st->n_skipped < 0 || st->n_boundary < 0)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A row count is negative.");
+
+	widths = OOML_SECTION(st, l.widths, const int32);
+	types = OOML_SECTION(st, l.types, const int32);
+	for (int i = 0; i < st->nargs; i++)
+	{
+		if (widths[i] < 1 || widths[i] > OOML_MAX_COEF)
+			invalid_state(ERRCODE_DATA_CORRUPTED, "A feature width is out of range.");
+		if (types[i] < OOML_ARG_UNSET || types[i] > OOML_ARG_TYPE_MAX)
+			invalid_state(ERRCODE_DATA_CORRUPTED, "A feature type is unknown.");
+		if (types[i] != OOML_ARG_UNSET &&
+			!ooml_arg_is_array((OomlArgType) types[i]) && widths[i] != 1)
+			invalid_state(ERRCODE_DATA_CORRUPTED, "A scalar feature has a width other than 1.");
+		sum += widths[i];
+	}
+	if (sum + ((st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0) != st->ncoef)
+		invalid_state(ERRCODE_DATA_CORRUPTED,
+					  "The feature widths do not add up to the number of coefficients.");
+
+	names = OOML_SECTION(st, l.names, const char);
+	if (names[st->names_len - 1] != '\0')
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The names are not terminated.");
+	for (int i = 0; i < st->names_len; i++)
+		if (names[i] == '\0')
+			nuls++;
+	if (nuls != st->nargs + 1)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
+}
+
+/* Allocate a zeroed state in the current memory context. */
+OomlState *
+ooml_state_alloc(int kind, int family, int flags, int nargs, int ncoef,
+				 int names_len)
+{
+	OomlLayout	l;
+	OomlState  *st;
+
+	if (!ooml_layout(kind, flags, nargs, ncoef, names_len, &l))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ooml state for %d coefficients is too large", ncoef)));
+
+	st = (OomlState *) palloc0(l.total);
+	SET_VARSIZE(st, l.total);
+	st->magic = OOML_STATE_MAGIC;
+	st->version = OOML_STATE_VERSION;
+	st->kind = kind;
+	st->family = family;
+	st->flags = flags;
+	st->nargs = nargs;
+	st->ncoef = ncoef;
+	st->names_len = names_len;
+	return st;
+}
+
+/* Zero the accumulators, keeping the configuration and the weights. */
+void
+ooml_state_reset(OomlState *st)
+{
+	OomlLayout	l;
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	st->n_rows = st->n_skipped = st->n_boundary = 0;
+	st->sum_w = st->sum_wy = st->sum_wyy = st->loss = 0.0;
+	memset((char *) st + l.grad, 0, l.names - l.grad);
+}
+
+/* Name number i: 0 is the target, 1..nargs the feature arguments. */
+const char *
+ooml_state_name(const OomlState *st, int i)
+{
+	OomlLayout	l;
+	const char *p;
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	p = OOML_SECTION(st, l.names, const char);
+	while (i-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
+/*
+ * Binary form: the header fields in network byte order, then the sections
+ * in layout order, each value in network byte order.  The scratch row
+ * buffer is not sent.
+ */
+static bytea *
+state_serialize(const OomlState *st)
+{
+	StringInfoData buf;
+	OomlLayout	l;
+	const int32 *ints;
+	const double *dbl;
+	int64		ndouble;
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, st->magic);
+	pq_sendint16(&buf, st->version);
+	pq_sendint16(&buf, st->kind);
+	pq_sendint16(&buf, st->family);
+	pq_sendint16(&buf, st->flags);
+	pq_sendint32(&buf, st->nargs);
+	pq_sendint32(&buf, st->ncoef);
+	pq_sendint32(&buf, st->names_len);
+	pq_sendint32(&buf, st->target_type);
+	pq_sendint64(&buf, st->n_rows);
+	pq_sendint64(&buf, st->n_skipped);
+	pq_sendint64(&buf, st->n_boundary);
+	pq_sendfloat8(&buf, st->l2);
+	pq_sendfloat8(&buf, st->sum_w);
+	pq_sendfloat8(&buf, st->sum_wy);
+	pq_sendfloat8(&buf, st->sum_wyy);
+	pq_sendfloat8(&buf, st->loss);
+
+	ints = OOML_SECTION(st, l.widths, const int32);
+	for (int i = 0; i < st->nargs; i++)
+		pq_sendint32(&buf, ints[i]);
+	ints = OOML_SECTION(st, l.types, const int32);
+	for (int i = 0; i < st->nargs; i++)
+		pq_sendint32(&buf, ints[i]);
+
+	/* all double sections are contiguous from coef to names */
+	dbl = OOML_SECTION(st, l.coef, const double);
+	ndouble = (l.names - l.coef) / sizeof(double);
+	for (int64 i = 0; i < ndouble; i++)
+		pq_sendfloat8(&buf, dbl[i]);
+
+	pq_sendbytes(&buf, OOML_SECTION(st, l.names, const char), st->names_len);
+	return pq_endtypsend(&buf);
+}
+
+/* Parse the binary form; every size is checked before anything is allocated. */
+static OomlState *
+state_deserialize(StringInfo buf, int code)
+{
+	uint32		magic;
+	int			version,
+				kind,
+				family,
+				flags,
+				nargs,
+				ncoef,
+				names_len,
+				target_type;
+	OomlLayout	l;
+	OomlState  *st;
+	int64		ndouble;
+	int64		expect;
+	int32	   *ints;
+	double	   *dbl;
+
+	/* the fixed header: 4 + 4*2 + 4*4 + 3*8 + 5*8 = 92 bytes */
+	if (buf->len - buf->cursor < 92)
+		invalid_state(code, "The value is too short.");
+	magic = (uint32) pq_getmsgint(buf, 4);
+	version = pq_getmsgint(buf, 2);
+	kind = pq_getmsgint(buf, 2);
+	family = pq_getmsgint(buf, 2);
+	flags = pq_getmsgint(buf, 2);
+	nargs = (int32) pq_getmsgint(buf, 4);
+	ncoef = (int32) pq_getmsgint(buf, 4);
+	names_len = (int32) pq_getmsgint(buf, 4);
+	target_type = (int32) pq_getmsgint(buf, 4);
+
+	if (magic != OOML_STATE_MAGIC)
+		invalid_state(code, "The value does not start with ooml's magic number.");
+	if (version != OOML_STATE_VERSION)
+		invalid_state(code, "The value has an unknown format version.");
+	if (family < 1 || family > OOML_FAMILY_MAX)
+		invalid_state(code, "The model family is unknown.");
+	if ((flags & ~OOML_FLAG_ALL) != 0)
+		invalid_state(code, "The flags are invalid.");
+	if (!ooml_layout(kind, flags, nargs, ncoef, names_len, &l))
+		invalid_state(code, "The dimensions are out of range.");
+
+	ndouble = (l.names - l.coef) / sizeof(double);
+	expect = 3 * 8 + 5 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
+	if ((int64) (buf->len - buf->cursor) != expect)
+		invalid_state(code, "The size does not match the dimensions.");
+
+	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
+	st->target_type = target_type;
+	st->n_rows = pq_getmsgint64(buf);
+	st->n_skipped = pq_getmsgint64(buf);
+	st->n_boundary = pq_getmsgint64(buf);
+	st->l2 = pq_getmsgfloat8(buf);
+	st->sum_w = pq_getmsgfloat8(buf);
+	st->sum_wy = pq_getmsgfloat8(buf);
+	st->sum_wyy = pq_getmsgfloat8(buf);
+	st->loss = pq_getmsgfloat8(buf);
+
+	ints = OOML_SECTION(st, l.widths, int32);
+	for (int i = 0; i < nargs; i++)
+		ints[i] = (int32) pq_getmsgint(buf, 4);
+	ints = OOML_SECTION(st, l.types, int32);
+	for (int i = 0; i < nargs; i++)
+		ints[i] = (int32) pq_getmsgint(buf, 4);
+	dbl = OOML_SECTION(st, l.coef, double);
+	for (int64 i = 0; i < ndouble; i++)
+		dbl[i] = pq_getmsgfloat8(buf);
+	pq_copymsgbytes(buf, OOML_SECTION(st, l.names, char), names_len);
+
+	ooml_state_check(st, VARSIZE(st));
+	return st;
+}
+
+/* Parse the text form: base64 of the binary form. */
+Datum
+ooml_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	int			len = strlen(str);
+	int			maxlen;
+	StringInfoData buf;
+
+	if (len == 0 || len % 4 != 0)
+		invalid_state(ERRCODE_INVALID_TEXT_REPRESENTATION,
+					  "The text is not base64 of an ooml state.");
+	maxlen = pg_b64_dec_len(len);
+	initStringInfo(&buf);
+	enlargeStringInfo(&buf, maxlen);
+	buf.len = pg_b64_decode(str, len, buf.data, maxlen);
+	if (buf.len < 0)
+		invalid_state(ERRCODE_INVALID_TEXT_REPRESENTATION,
+					  "The text is not base64 of an ooml state.");
+	buf.data[buf.len] = '\0';
+	PG_RETURN_POINTER(state_deserialize(&buf, ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+/* Text form: base64 of the binary form. */
+Datum
+ooml_state_out(PG_FUNCTION_ARGS)
+{
+	OomlState  *st = PG_GETARG_OOMLSTATE(0);
+	bytea	   *bin = state_serialize(st);
+	int			len = VARSIZE_ANY_EXHDR(bin);
+	int			outlen = pg_b64_enc_len(len);
+	char	   *out = palloc(outlen + 1);
+	int			n;
+
+	n = pg_b64_encode(VARDATA_ANY(bin), len, out, outlen);
+	if (n < 0)
+		elog(ERROR, "could not encode ooml state");
+	out[n] = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+/* Binary input. */
+Datum
+ooml_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+
+	PG_RETURN_POINTER(state_deserialize(buf, ERRCODE_INVALID_BINARY_REPRESENTATION));
+}
+
+/* Binary output. */
+Datum
+ooml_state_send(PG_FUNCTION_ARGS)
+{
+	OomlState  *st = PG_GETARG_OOMLSTATE(0);
+
+	PG_RETURN_BYTEA_P(state_serialize(st));
+}
+
+/* Read a one-dimensional array without NULLs; returns the element count. */
+static int
+plain_array(ArrayType *a, Oid elemtype, const char *what)
+{
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != elemtype)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array without NULLs", what)));
+	return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+}
+
+/*
+ * make_state(kind, family, intercept, coef, widths, names, l2, moments, stats)
+ *		Build the seed state of a pass: the weights to evaluate and the
+ *		shape of the rows.  The driver passes it as the first argument of
+ *		ooml.pass; the transition function copies it on the first row.
+ */
+Datum
+ooml_make_state(PG_FUNCTION_ARGS)
+{
+	char	   *kind_name;
+	char	   *family_name;
+	bool		intercept;
+	ArrayType  *coef_a;
+	ArrayType  *widths_a;
+	ArrayType  *names_a;
+	double		l2;
+	int			flags = 0;
+	int			kind,
+				family,
+				ncoef,
+				nargs,
+				nnames;
+	int64		sum = 0;
+	int			names_len = 0;
+	Datum	   *name_datums;
+	OomlState  *st;
+	OomlLayout	l;
+	int32	   *widths;
+	char	   *names;
+
+	for (int i = 0; i < 9; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("arguments of ooml.make_state must not be NULL")));
+
+	kind_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	family_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	intercept = PG_GETARG_BOOL(2);
+	coef_a = PG_GETARG_ARRAYTYPE_P(3);
+	widths_a = PG_GETARG_ARRAYTYPE_P(4);
+	names_a = PG_GETARG_ARRAYTYPE_P(5);
+	l2 = PG_GETARG_FLOAT8(6);
+	if (PG_GETARG_BOOL(7))
+		flags |= OOML_FLAG_MOMENTS;
+	if (PG_GETARG_BOOL(8))
+		flags |= OOML_FLAG_STATS;
+	if (intercept)
+		flags |= OOML_FLAG_INTERCEPT;
+
+	kind = pass_kind_id(kind_name);
+	family = ooml_family_id(family_name);
+	ncoef = plain_array(coef_a, FLOAT8OID, "coef");
+	nargs = plain_array(widths_a, INT4OID, "widths");
+	nnames = plain_array(names_a, TEXTOID, "names");
+
+	if (!(l2 >= 0.0) || isinf(l2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("l2 must be a finite number >= 0")));
+	if (nnames != nargs + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("names must hold the target and one name per feature argument")));
+	if (nargs > OOML_MAX_ARGS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many feature arguments (%d, at most %d)",
+						nargs, OOML_MAX_ARGS)));
+	for (int i = 0; i < nargs; i++)
+	{
+		int32		w = ((int32 *) ARR_DATA_PTR(widths_a))[i];
+
+		if (w < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature widths must be >= 1")));
+		sum += w;
+	}
+	if (sum + (intercept ? 1 : 0) != ncoef)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coef has %d elements, but the features and intercept need " INT64_FORMAT,
+						ncoef, sum + (intercept ? 1 : 0))));
+	if (ncoef < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a model needs at least one coefficient")));
+
+	/* refuse states larger than ooml.max_state_memory before allocating */
+	if (ooml_state_bytes(kind, ncoef) > (int64) ooml_max_state_memory * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a %s pass over %d coefficients needs " INT64_FORMAT " MB of state, more than ooml.max_state_memory (%d MB)",
+						kind_name, ncoef,
+						ooml_state_bytes(kind, ncoef) / (1024 * 1024),
+						ooml_max_state_memory / 1024),
+				 errhint(kind == OOML_PASS_NEWTON ?
+						 "Use optimizer => 'gd', whose state grows linearly with the number of features, or raise ooml.max_state_memory." :
+						 "Raise ooml.max_state_memory.")));
+
+	deconstruct_array(names_a, TEXTOID, -1, false, TYPALIGN_INT,
+					  &name_datums, NULL, &nnames);
+	for (int i = 0; i < nnames; i++)
+		names_len += VARSIZE_ANY_EXHDR(DatumGetPointer(name_datums[i])) + 1;
+
+	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
+	ooml_layout(kind, flags, nargs, ncoef, names_len, &l);
+	st->l2 = l2;
+	widths = OOML_SECTION(st, l.widths, int32);
+	memcpy(widths, ARR_DATA_PTR(widths_a), sizeof(int32) * nargs);
+	memcpy(OOML_SECTION(st, l.coef, double), ARR_DATA_PTR(coef_a),
+		   sizeof(double) * ncoef);
+	names = OOML_SECTION(st, l.names, char);
+	for (int i = 0; i < nnames; i++)
+	{
+		text	   *t = DatumGetTextPP(name_datums[i]);
+		int			n = VARSIZE_ANY_EXHDR(t);
+
+		if (memchr(VARDATA_ANY(t), '\0', n) != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("names must not contain NUL bytes")));
+		memcpy(names, VARDATA_ANY(t), n);
+		names[n] = '\0';
+		names += n + 1;
+	}
+	for (int i = 0; i < ncoef; i++)
+		if (!isfinite(OOML_SECTION(st, l.coef, double)[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coef must hold finite numbers")));
+
+	ooml_state_check(st, VARSIZE(st));
+	PG_RETURN_POINTER(st);
+}
