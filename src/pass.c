@@ -398,7 +398,7 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 	info = ooml_cholesky(p, h, &rcond);
 	if (info != 0 || !(rcond >= OOML_RCOND_MIN))
 	{
-		/* singular: find the aliased coefficients by pivoted Cholesky */
+		/* singular: find the aliased coefficients, later terms first */
 		int		   *piv = palloc(sizeof(int) * p);
 		int			rank;
 

@@ -291,13 +291,21 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 							  m->ncoef - k, m->x + k, &got);
 	if (status == OOML_READ_NULL)
 		PG_RETURN_NULL();
-	if (status == OOML_READ_LENGTH || status == OOML_READ_NOT_1D)
+	if (status == OOML_READ_NOT_1D)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature values must be a one-dimensional array")));
+	if (status == OOML_READ_LENGTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("model \"%s\" takes %d feature values, not %d",
 						m->name, m->ncoef - k, got),
 				 errhint("Give the values in the order of the model's terms, without the intercept.")));
 	if (status != OOML_READ_OK)
-		ooml_read_error(status, "features", m->ncoef - k, got);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("feature values contain %s",
+						status == OOML_READ_NAN ? "NaN" : "infinity"),
+				 errdetail("ooml trains and scores on finite numbers only.")));
 	PG_RETURN_FLOAT8(score(m));
 }

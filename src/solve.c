@@ -15,6 +15,8 @@
 
 #include <lapacke.h>
 
+#include "miscadmin.h"
+
 #include "ooml.h"
 
 /* Copy the upper triangle into the lower one. */
@@ -74,32 +76,62 @@ ooml_cholesky_inverse(int n, double *chol)
 }
 
 /*
- * Numerical rank of a positive semidefinite matrix (destroyed) by Cholesky
- * with complete pivoting.  piv receives the 1-based pivot order: the first
- * rank entries are the independent columns, the rest are aliased.  The
- * matrix should be equilibrated (unit diagonal); a column whose remaining
- * variance falls below 1e-11 of its own is aliased.
+ * Which columns of a positive semidefinite matrix (equilibrated: unit
+ * diagonal) are linear combinations of earlier ones?  Columns are taken in
+ * order, as R's lm and glm do, so that a later term is reported as aliased
+ * with earlier ones: column j is kept when its variance left after the kept
+ * columns exceeds OOML_ALIAS_TOL of its own, checked with a triangular solve
+ * against the Cholesky factor of the kept columns.  piv receives the
+ * 1-based kept columns, then the aliased ones; the count kept is returned.
  */
+#define OOML_ALIAS_TOL	1e-12
+
 int
 ooml_rank_pivots(int n, const double *a, int *piv)
 {
-	double	   *work = palloc(sizeof(double) * 2 * n);
-	double	   *copy = palloc(sizeof(double) * n * n);
-	lapack_int *lpiv = palloc(sizeof(lapack_int) * n);
-	lapack_int	rank = 0;
-	lapack_int	info;
+	double	   *r = palloc0(sizeof(double) * n * n);	/* factor of kept columns */
+	double	   *z = palloc(sizeof(double) * n);
+	int		   *aliased = palloc(sizeof(int) * n);
+	int			k = 0;
+	int			nal = 0;
 
-	memcpy(copy, a, sizeof(double) * n * n);
-	info = LAPACKE_dpstrf_work(LAPACK_COL_MAJOR, 'U', n, copy, n, lpiv, &rank,
-							   1e-11, work);
-	if (info < 0)
-		elog(ERROR, "ooml: dpstrf failed with info %d", (int) info);
-	for (int i = 0; i < n; i++)
-		piv[i] = (int) lpiv[i];
-	pfree(work);
-	pfree(copy);
-	pfree(lpiv);
-	return (int) rank;
+	for (int j = 0; j < n; j++)
+	{
+		double		diag = a[(Size) j * n + j];
+		double		resid = diag;
+
+		CHECK_FOR_INTERRUPTS();
+		if (k > 0)
+		{
+			lapack_int	info;
+
+			/* z = R^-T a[kept, j] */
+			for (int i = 0; i < k; i++)
+				z[i] = a[(Size) j * n + (piv[i] - 1)];
+			info = LAPACKE_dtrtrs_work(LAPACK_COL_MAJOR, 'U', 'T', 'N', k, 1,
+									   r, n, z, k);
+			if (info != 0)
+				elog(ERROR, "ooml: dtrtrs failed with info %d", (int) info);
+			for (int i = 0; i < k; i++)
+				resid -= z[i] * z[i];
+		}
+		if (!(diag > 0.0) || !(resid > OOML_ALIAS_TOL * diag))
+		{
+			aliased[nal++] = j + 1;
+			continue;
+		}
+		/* append column j to the factor */
+		for (int i = 0; i < k; i++)
+			r[(Size) k * n + i] = z[i];
+		r[(Size) k * n + k] = sqrt(resid);
+		piv[k++] = j + 1;
+	}
+	for (int i = 0; i < nal; i++)
+		piv[k + i] = aliased[i];
+	pfree(r);
+	pfree(z);
+	pfree(aliased);
+	return k;
 }
 
 /* 2-norm condition number of a symmetric matrix: |lambda|max / |lambda|min. */

@@ -167,6 +167,8 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The target type is invalid.");
 	if (st->n_rows < 0 || st->n_skipped < 0 || st->n_boundary < 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A row count is negative.");
+	if (!(st->l2 >= 0.0) || isinf(st->l2))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The penalty is not a finite number >= 0.");
 
 	widths = OOML_SECTION(st, l.widths, const int32);
 	types = OOML_SECTION(st, l.types, const int32);

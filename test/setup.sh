@@ -35,8 +35,15 @@ ooml_install_packages() {
     fi
 }
 
+# A clean build each time, its output kept in $OOML_BUILD_LOG (checked for
+# compiler warnings by test/check.sh).
+OOML_BUILD_LOG=${OOML_BUILD_LOG:-/tmp/ooml-build.log}
 ooml_build() {
-    make -C "$OOML_ROOT" -s PG_CONFIG=$PGBIN/pg_config >/dev/null
+    make -C "$OOML_ROOT" -s PG_CONFIG=$PGBIN/pg_config clean >/dev/null
+    if ! make -C "$OOML_ROOT" PG_CONFIG=$PGBIN/pg_config >"$OOML_BUILD_LOG" 2>&1; then
+        cat "$OOML_BUILD_LOG" >&2
+        exit 1
+    fi
     make -C "$OOML_ROOT" -s PG_CONFIG=$PGBIN/pg_config install >/dev/null
 }
 

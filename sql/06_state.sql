@@ -1,0 +1,80 @@
+--
+-- The aggregate state type: round trips, validation of foreign bytes,
+-- combining, and the pass aggregate called directly.
+--
+CREATE TABLE st AS
+SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                       ARRAY[1, 1], ARRAY['am', 'hp', 'wt']),
+                       am, hp, wt) AS s
+  FROM mtcars;
+-- text and binary round trips are exact
+SELECT s::text::ooml.state::text = s::text AS text_round_trip FROM st;
+-- binary round trip through COPY's binary format (send and receive)
+\copy st TO '/tmp/ooml_regress_state.bin' (FORMAT binary)
+CREATE TABLE st2 (s ooml.state);
+\copy st2 FROM '/tmp/ooml_regress_state.bin' (FORMAT binary)
+SELECT st2.s::text = st.s::text AS binary_round_trip FROM st, st2;
+SELECT (ooml.pass_result(s)).n_rows, round((ooml.pass_result(s)).loss::numeric, 10) AS loss FROM st;
+-- the state of half the rows combined with the other half equals the whole
+WITH a AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                                  ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
+             FROM mtcars WHERE mpg < 20),
+     b AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                                  ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
+             FROM mtcars WHERE mpg >= 20)
+SELECT max(abs(u.x - v.x) / abs(v.x)) < 1e-12 AS combine_matches
+  FROM a, b,
+       unnest((ooml.pass_result(ooml.state_combine(a.s, b.s))).direction) WITH ORDINALITY AS u(x, i)
+  JOIN unnest((SELECT (ooml.pass_result(s)).direction FROM st)) WITH ORDINALITY AS v(x, i) USING (i);
+-- combining states of different passes is refused
+SELECT err($$SELECT ooml.state_combine(s, (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 1, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) FROM mtcars)) FROM st$$);
+SELECT err($$SELECT ooml.state_combine(s, (SELECT ooml.pass_state(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) FROM mtcars)) FROM st$$);
+-- foreign bytes: truncated, bit-flipped, wrong magic, garbage, oversized claims
+SELECT err($$SELECT ''::ooml.state$$);
+SELECT err($$SELECT 'not base64!'::ooml.state$$);
+SELECT err($$SELECT 'AAAA'::ooml.state$$);
+SELECT err(format('SELECT %L::ooml.state', left(s::text, 100))) FROM st;
+SELECT err(format('SELECT %L::ooml.state', 'QUFBQQ' || substr(s::text, 7))) FROM st;
+-- every single-byte corruption of the binary form is caught, or lands in a
+-- number that may hold any value (a weight, a sum, a count, a name's letter)
+CREATE FUNCTION corrupt_all(s ooml.state) RETURNS TABLE (outcome text, n bigint) LANGUAGE plpgsql AS $$
+DECLARE
+    b bytea := ooml.state_send(s);
+    m bytea;
+    res text;
+    outcomes text[] := '{}';
+BEGIN
+    FOR i IN 0 .. length(b) - 1 LOOP
+        m := set_byte(b, i, (get_byte(b, i) # 255));
+        BEGIN
+            PERFORM ooml.pass_result(translate(encode(m, 'base64'), E'\n', '')::ooml.state);
+            res := 'accepted';
+        EXCEPTION WHEN OTHERS THEN
+            res := SQLSTATE || ' ' || SQLERRM;
+        END;
+        outcomes := outcomes || res;
+    END LOOP;
+    RETURN QUERY SELECT o, count(*) FROM unnest(outcomes) o GROUP BY o ORDER BY o;
+END $$;
+SELECT * FROM corrupt_all((SELECT s FROM st));
+-- make_state checks its arguments
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
+SELECT err($$SELECT ooml.make_state('sideways', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'cauchy', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a'])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 'NaN']::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 0], ARRAY['y', 'a', 'b'])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', NULL])$$);
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, NULL, ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
+-- the memory guard refuses a Newton state larger than ooml.max_state_memory
+SET ooml.max_state_memory = '1MB';
+SELECT err($$SELECT ooml.make_state('newton', 'binomial', false, array_fill(0::float8, ARRAY[1000]), ARRAY[1000], ARRAY['y', 'xs'])$$);
+SELECT err($$SELECT ooml.train_logreg('big', 'gen', 'y', ARRAY['x1', 'x2', 'x3'])$$) AS fits;
+CREATE TABLE wide AS SELECT (i % 2 = 0) AS y, array_fill(1::float8, ARRAY[400]) AS xs FROM generate_series(1, 3) i;
+SELECT err($$SELECT ooml.train_logreg('big', 'wide', 'y', ARRAY['xs'])$$);
+RESET ooml.max_state_memory;
+-- the aggregate refuses to run outside an aggregate, and refuses VARIADIC arrays
+SELECT err($$SELECT ooml.pass_transfn(NULL, ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), 1, 2.0)$$);
+SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), VARIADIC ARRAY[1, 2]) FROM mtcars$$);
+SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'x', 'z']), am, hp) FROM mtcars$$);
+SELECT err($$SELECT ooml.pass(NULL::ooml.state, am, hp) FROM mtcars$$);

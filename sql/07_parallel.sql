@@ -1,0 +1,27 @@
+--
+-- Parallel passes: the planner runs the pass aggregate in parallel workers
+-- and combines their states; the model is the same as a serial one.
+--
+CREATE TABLE par AS
+SELECT i AS id, sin(i * 0.37) AS x1, cos(i * 1.3) AS x2,
+       (((i::bigint * 104729) % 10007) / 10007.0 < 1 / (1 + exp(-(0.3 + sin(i * 0.37) - cos(i * 1.3))))) AS y
+  FROM generate_series(1, 60000) i;
+ANALYZE par;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+EXPLAIN (COSTS OFF)
+SELECT (s.r).* FROM (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                                      ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), t.y, t.x1, t.x2) AS r
+                       FROM par AS t) AS s;
+SELECT converged, n_rows FROM ooml.train_logreg('par2', 'par', 'y', ARRAY['x1', 'x2']);
+SET max_parallel_workers_per_gather = 0;
+SELECT converged, n_rows FROM ooml.train_logreg('par0', 'par', 'y', ARRAY['x1', 'x2']);
+SELECT bool_and(abs(a.estimate - b.estimate) <= 1e-9 * abs(a.estimate)) AS same_model,
+       bool_and(abs(a.std_err - b.std_err) <= 1e-9 * a.std_err) AS same_std_err
+  FROM ooml.coefficients('par2') a JOIN ooml.coefficients('par0') b USING (term);
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's test command: does the whole set-up (test/setup.sh), then runs
+# every check: the build is free of warnings, the pg_regress suite (sql/,
+# expected/), and the scripts in test/t/ (what pg_regress cannot express).
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+cd "$(dirname "$0")/.." || exit 1
+source test/setup.sh
+set +e +o pipefail
+
+passed=0
+failed=0
+pass() { echo "ok - $1"; passed=$((passed + 1)); }
+fail() { echo "FAILED - $1"; failed=$((failed + 1)); }
+
+# the build: no compiler warnings
+if grep -E 'warning:' "$OOML_BUILD_LOG" >/dev/null; then
+    grep -E 'warning:' "$OOML_BUILD_LOG"
+    fail "build without compiler warnings"
+else
+    pass "build without compiler warnings"
+fi
+
+# pg_regress: one check per test file
+make -s installcheck PG_CONFIG=$PGBIN/pg_config > /tmp/ooml-regress.log 2>&1
+while read -r line; do
+    name=$(echo "$line" | sed -E 's/^ *(test +)?([^ ]+) .*/\2/')
+    case "$line" in
+        *" ... ok"*|*" ... ignored"*) pass "regress $name" ;;
+        *" ... FAILED"*|*" ... failed"*) fail "regress $name" ;;
+    esac
+done < <(grep -E '^(test|     ) ' /tmp/ooml-regress.log)
+if [ -s regression.diffs ]; then
+    echo "--- regression.diffs (first 80 lines)"
+    head -80 regression.diffs
+fi
+if ! grep -qE '^test ' /tmp/ooml-regress.log; then
+    cat /tmp/ooml-regress.log
+    fail "pg_regress ran"
+fi
+
+# scripts: each prints what it checks and exits non-zero on failure
+for t in test/t/*.sh; do
+    [ -e "$t" ] || continue
+    if out=$(bash "$t" 2>&1); then
+        pass "$(basename "$t" .sh)"
+    else
+        echo "$out" | tail -20
+        fail "$(basename "$t" .sh)"
+    fi
+done
+
+ooml_stop_cluster
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
