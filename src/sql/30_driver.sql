@@ -228,8 +228,9 @@ BEGIN
                 jsonb_build_object('optimizer', opt, 'max_iter', max_passes, 'tolerance', tol,
                                    'l2', lambda2, 'intercept', with_intercept));
     EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION 'model "%" already exists and belongs to another role', model_name
-            USING ERRCODE = 'duplicate_object';
+        RAISE EXCEPTION 'model "%" already exists', model_name
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'It belongs to a role whose models you cannot see, or another session has just trained it.';
     END;
 
     ---- the passes
