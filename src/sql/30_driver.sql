@@ -169,7 +169,7 @@ BEGIN
     IF with_intercept IS NULL OR do_replace IS NULL OR be_verbose IS NULL THEN
         RAISE EXCEPTION 'intercept, replace and verbose must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    tol := coalesce(tol, CASE opt WHEN 'newton' THEN 1e-10 ELSE 1e-6 END);
+    tol := coalesce(tol, CASE opt WHEN 'newton' THEN 1e-10 ELSE 1e-7 END);
 
     ---- the columns
     PERFORM ooml._check_column(rel, target_col, 'target');
