@@ -11,6 +11,7 @@ OBJS = \
 	src/family_binomial.o \
 	src/family_gaussian.o \
 	src/solve.o \
+	src/lsq.o \
 	src/predict.o \
 	src/vecops.o \
 	src/distrib.o

@@ -33,6 +33,15 @@ ooml_two_sided_p(double statistic, double df)
 	return 2.0 * pnorm(-fabs(statistic), 0.0, 1.0, 1, 0);
 }
 
+/* Upper tail of the F distribution, for the F test of a regression. */
+double
+ooml_f_upper(double f, double df1, double df2)
+{
+	if (isnan(f) || !(df1 > 0.0) || !(df2 > 0.0))
+		return NAN;
+	return pf(f, df1, df2, 0, 0);
+}
+
 /*
  * p_value(statistic, df)
  *		Two-sided p-value; df NULL means the normal distribution.
@@ -60,4 +69,14 @@ ooml_normal_quantile(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("probability must lie strictly between 0 and 1")));
 	PG_RETURN_FLOAT8(qnorm(p, 0.0, 1.0, 1, 0));
+}
+
+PG_FUNCTION_INFO_V1(ooml_f_p_value);
+
+/* _f_p_value(f, df1, df2): upper tail probability of an F statistic. */
+Datum
+ooml_f_p_value(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(ooml_f_upper(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1),
+								  PG_GETARG_FLOAT8(2)));
 }

@@ -69,9 +69,9 @@ binomial_at_boundary(double eta)
 }
 
 static double
-binomial_loglik(const OomlState *st)
+binomial_loglik(double loss_sum, double sum_w)
 {
-	return -st->loss;
+	return -loss_sum;
 }
 
 /* The intercept-only model fits the mean; without intercept, eta = 0. */
@@ -97,6 +97,7 @@ const OomlFamily ooml_family_binomial = {
 	.mean = binomial_mean,
 	.at_boundary = binomial_at_boundary,
 	.estimate_dispersion = false,
+	.quadratic = false,
 	.loglik = binomial_loglik,
 	.null_loglik = binomial_null_loglik
 };

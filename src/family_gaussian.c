@@ -43,9 +43,9 @@ gaussian_loglik_rss(double rss, double n)
 }
 
 static double
-gaussian_loglik(const OomlState *st)
+gaussian_loglik(double loss_sum, double sum_w)
 {
-	return gaussian_loglik_rss(2.0 * st->loss, st->sum_w);
+	return gaussian_loglik_rss(2.0 * loss_sum, sum_w);
 }
 
 static double
@@ -67,6 +67,7 @@ const OomlFamily ooml_family_gaussian = {
 	.mean = gaussian_mean,
 	.at_boundary = NULL,
 	.estimate_dispersion = true,
+	.quadratic = true,
 	.loglik = gaussian_loglik,
 	.null_loglik = gaussian_null_loglik
 };

@@ -45,6 +45,9 @@
  *	double	grad[ncoef]		sum of w * dloss/deta * x
  *	double	hess[ncoef^2]	sum of w * d2loss/deta2 * x x' (NEWTON only;
  *							upper triangle, column-major)
+ *	double	raug[q^2]		R factor of [X y], q = ncoef + 1 (QR only)
+ *	double	qbuf[B * q]		rows waiting to be folded into raug (QR only)
+ *	dd		gram[q^2]		[X y]'[X y] in double-double (QR with REFINE)
  *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
  *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
  *	char	names[names_len] target name, then one name per feature
@@ -62,16 +65,23 @@
 typedef enum OomlPassKind
 {
 	OOML_PASS_GRADIENT = 1,		/* loss and gradient: O(p) state */
-	OOML_PASS_NEWTON = 2		/* loss, gradient and Hessian: O(p^2) */
+	OOML_PASS_NEWTON = 2,		/* loss, gradient and Hessian: O(p^2) */
+	OOML_PASS_QR = 3			/* least squares by tall-skinny QR: O(p^2) */
 } OomlPassKind;
 
-#define OOML_PASS_KIND_MAX	2
+#define OOML_PASS_KIND_MAX	3
+
+/* rows a QR state buffers before folding them into its R factor */
+#define OOML_QR_BLOCK		32
 
 /* flags */
 #define OOML_FLAG_INTERCEPT		0x0001	/* coef[0] is an intercept */
 #define OOML_FLAG_MOMENTS		0x0002	/* accumulate sumx and sumxx */
 #define OOML_FLAG_STATS			0x0004	/* final: covariance, condition */
-#define OOML_FLAG_ALL			0x0007
+#define OOML_FLAG_REFINE		0x0008	/* QR: double-double Gram, refinement */
+#define OOML_FLAG_SOLVE			0x0010	/* NEWTON, quadratic loss: report the
+										 * statistics at the Newton point */
+#define OOML_FLAG_ALL			0x001F
 
 typedef struct OomlState
 {
@@ -85,6 +95,8 @@ typedef struct OomlState
 	int32		ncoef;			/* number of coefficients, p */
 	int32		names_len;		/* bytes in the names section */
 	int32		target_type;	/* OomlArgType of the target (0 = unset) */
+	int32		nbuf;			/* QR: rows in qbuf */
+	int32		reserved;		/* zero */
 	int64		n_rows;			/* rows used */
 	int64		n_skipped;		/* rows skipped for a NULL */
 	int64		n_boundary;		/* rows fitted at the family's boundary */
@@ -104,6 +116,9 @@ typedef struct OomlLayout
 	Size		coef;
 	Size		grad;
 	Size		hess;			/* 0 if absent */
+	Size		raug;			/* 0 if absent */
+	Size		qbuf;			/* 0 if absent */
+	Size		gram;			/* 0 if absent */
 	Size		sumx;			/* 0 if absent */
 	Size		sumxx;			/* 0 if absent */
 	Size		names;
@@ -157,8 +172,11 @@ typedef struct OomlFamily
 	bool		(*at_boundary) (double eta);
 	/* is the dispersion estimated (t statistics) or fixed at 1 (z)? */
 	bool		estimate_dispersion;
-	/* log-likelihood of the fit and of the intercept-only model */
-	double		(*loglik) (const OomlState *st);
+	/* is the loss exactly quadratic in eta (one Newton step solves it)? */
+	bool		quadratic;
+	/* log-likelihood of a fit whose losses sum to loss_sum over sum_w */
+	double		(*loglik) (double loss_sum, double sum_w);
+	/* log-likelihood of the intercept-only model */
 	double		(*null_loglik) (const OomlState *st);
 } OomlFamily;
 
@@ -203,6 +221,27 @@ extern OomlReadStatus ooml_read_values(Datum d, OomlArgType t, int width,
 extern void ooml_read_error(OomlReadStatus status, const char *colname,
 							int width, int got) pg_attribute_noreturn();
 
+/* Least squares by tall-skinny QR (lsq.c). */
+typedef struct OomlQrFit
+{
+	int			rank;
+	int			naliased;
+	int		   *aliased;		/* 1-based indexes of aliased coefficients */
+	int			refinements;	/* refinement steps taken */
+	double	   *solution;
+	double		loss;			/* the objective at the solution */
+	double		rss;
+	double		tss;			/* about the mean with an intercept */
+	double		grad_norm;
+	double	   *std_err;
+	double		condition_number;	/* of X: sqrt of that of X'X */
+} OomlQrFit;
+
+extern void ooml_qr_add_row(OomlState *st, const OomlLayout *l,
+							const double *x, double y);
+extern void ooml_qr_merge(OomlState *a, const OomlState *b, const OomlLayout *l);
+extern void ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit);
+
 /* Solvers (solve.c): the only users of LAPACK. */
 extern void ooml_symmetrize(int n, double *a);
 extern int	ooml_cholesky(int n, double *a, double *rcond);
@@ -210,9 +249,15 @@ extern void ooml_cholesky_solve(int n, const double *chol, double *b);
 extern void ooml_cholesky_inverse(int n, double *chol);
 extern int	ooml_rank_pivots(int n, const double *a, int *piv);
 extern double ooml_condition_number(int n, const double *a);
+extern void ooml_tsqr_add(int q, double *r, double *rows, int m, int ldrows,
+						  bool triangular);
+extern void ooml_triangular_solve(int n, const double *r, int ldr, double *b,
+								  bool transpose);
+extern double ooml_triangular_condition(int n, const double *r, int ldr);
 
 /* Distributions (distrib.c). */
 extern double ooml_two_sided_p(double statistic, double df);
+extern double ooml_f_upper(double f, double df1, double df2);
 
 /* GUCs */
 extern int	ooml_max_state_memory;	/* kB */

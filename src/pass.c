@@ -203,6 +203,16 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	if (!isfinite(y) || !fam->valid_target(y))
 		bad_target(st, y);
 
+	if (st->kind == OOML_PASS_QR)
+	{
+		st->n_rows++;
+		st->sum_w += 1.0;
+		st->sum_wy += y;
+		st->sum_wyy += y * y;
+		ooml_qr_add_row(st, &l, x, y);
+		PG_RETURN_POINTER(st);
+	}
+
 	/* the family's view of the row */
 	coef = OOML_SECTION(st, l.coef, const double);
 	eta = 0.0;
@@ -301,6 +311,12 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 	a->sum_wyy += b->sum_wyy;
 	a->loss += b->loss;
 
+	if (a->kind == OOML_PASS_QR)
+	{
+		ooml_qr_merge(a, b, &l);
+		PG_RETURN_POINTER(a);
+	}
+
 	/* the sums: gradient, Hessian and moments lie between grad and names */
 	da = OOML_SECTION(a, l.grad, double);
 	db = OOML_SECTION(b, l.grad, const double);
@@ -359,6 +375,9 @@ enum
 	R_CONDITION_NUMBER,
 	R_COL_MEAN,
 	R_COL_SD,
+	R_RSS,
+	R_TSS,
+	R_SOLUTION,
 	R_NCOLUMNS
 };
 
@@ -370,7 +389,7 @@ enum
  */
 static void
 newton_results(const OomlState *st, const OomlLayout *l, const double *g,
-			   Datum *values, bool *nulls)
+			   double f, Datum *values, bool *nulls)
 {
 	const OomlFamily *fam = ooml_family(st->family);
 	int			p = st->ncoef;
@@ -443,6 +462,33 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 	values[R_DIRECTION] = float8_array(dir, p);
 	nulls[R_DIRECTION] = false;
 
+	/* the residual sum of squares, at the weights or at the Newton point */
+	if (fam->quadratic)
+	{
+		double		rss = 2.0 * st->loss;
+
+		if (st->flags & OOML_FLAG_SOLVE)
+		{
+			/* a quadratic objective drops by exactly decrement / 2 */
+			const double *coef = OOML_SECTION(st, l->coef, const double);
+			double	   *sol = palloc(sizeof(double) * p);
+			double		f_new = f - 0.5 * DatumGetFloat8(values[R_DECREMENT]);
+			double		pen = 0.0;
+
+			for (int j = 0; j < p; j++)
+				sol[j] = coef[j] + dir[j];
+			for (int j = first_pen; j < p; j++)
+				pen += 0.5 * st->l2 * sol[j] * sol[j];
+			rss = Max(0.0, 2.0 * n * (f_new - pen));
+			values[R_SOLUTION] = float8_array(sol, p);
+			values[R_LOSS] = Float8GetDatum(f_new);
+			values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(0.5 * rss, n));
+			nulls[R_SOLUTION] = false;
+		}
+		values[R_RSS] = Float8GetDatum(rss);
+		nulls[R_RSS] = false;
+	}
+
 	if (st->flags & OOML_FLAG_STATS)
 	{
 		double	   *se = palloc(sizeof(double) * p);
@@ -455,18 +501,59 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		 * RSS / (n - p) where it is estimated).
 		 */
 		if (fam->estimate_dispersion)
-			dispersion = df > 0 ? 2.0 * st->loss / df : NAN;
+			dispersion = (df > 0 && !nulls[R_RSS]) ? DatumGetFloat8(values[R_RSS]) / df : NAN;
 		ooml_cholesky_inverse(p, h);
 		for (int j = 0; j < p; j++)
 			se[j] = sqrt(dispersion * h[(Size) j * p + j] * scale[j] * scale[j] / n);
 		values[R_STD_ERR] = float8_array(se, p);
 		nulls[R_STD_ERR] = false;
 
-		/* condition number of the unpenalized X'WX, as MADlib reports it */
+		/*
+		 * condition number of W^1/2 X, the square root of that of the
+		 * unpenalized X'WX, as MADlib reports it
+		 */
 		memcpy(h, OOML_SECTION(st, l->hess, const double), sizeof(double) * p * p);
 		ooml_symmetrize(p, h);
-		values[R_CONDITION_NUMBER] = Float8GetDatum(ooml_condition_number(p, h));
+		values[R_CONDITION_NUMBER] = Float8GetDatum(sqrt(ooml_condition_number(p, h)));
 		nulls[R_CONDITION_NUMBER] = false;
+	}
+}
+
+/* The results of a QR pass: the least-squares fit itself. */
+static void
+qr_results(const OomlState *st, const OomlLayout *l, Datum *values, bool *nulls)
+{
+	const OomlFamily *fam = ooml_family(st->family);
+	OomlQrFit	fit;
+	double		n = st->sum_w;
+
+	ooml_qr_fit(st, l, &fit);
+
+	values[R_SUM_W] = Float8GetDatum(n);
+	values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
+	values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
+	values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+	values[R_RANK] = Int32GetDatum(fit.rank);
+	values[R_ALIASED] = int4_array(fit.aliased, fit.naliased);
+	nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
+	nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_RANK] = nulls[R_ALIASED] = false;
+	if (fit.naliased > 0)
+		return;
+
+	values[R_LOSS] = Float8GetDatum(fit.loss);
+	values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(0.5 * fit.rss, n));
+	values[R_SOLUTION] = float8_array(fit.solution, st->ncoef);
+	values[R_RSS] = Float8GetDatum(fit.rss);
+	values[R_TSS] = Float8GetDatum(fit.tss);
+	values[R_STD_ERR] = float8_array(fit.std_err, st->ncoef);
+	values[R_CONDITION_NUMBER] = Float8GetDatum(fit.condition_number);
+	nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = nulls[R_SOLUTION] = false;
+	nulls[R_RSS] = nulls[R_TSS] = nulls[R_STD_ERR] = false;
+	nulls[R_CONDITION_NUMBER] = false;
+	if (!isnan(fit.grad_norm))
+	{
+		values[R_GRAD_NORM] = Float8GetDatum(fit.grad_norm);
+		nulls[R_GRAD_NORM] = false;
 	}
 }
 
@@ -512,7 +599,9 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 	values[R_N_BOUNDARY] = Int64GetDatum(st->n_boundary);
 	nulls[R_N_ROWS] = nulls[R_N_SKIPPED] = nulls[R_N_BOUNDARY] = false;
 
-	if (st->n_rows > 0 && n > 0)
+	if (st->n_rows > 0 && n > 0 && st->kind == OOML_PASS_QR)
+		qr_results(st, &l, values, nulls);
+	else if (st->n_rows > 0 && n > 0)
 	{
 		coef = OOML_SECTION(st, l.coef, const double);
 		g = palloc(sizeof(double) * p);
@@ -531,7 +620,7 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
 		values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
 		values[R_LOSS] = Float8GetDatum(st->loss / n + penalty);
-		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st));
+		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st->loss, n));
 		values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
 		values[R_GRADIENT] = float8_array(g, p);
 		values[R_GRAD_NORM] = Float8GetDatum(gnorm);
@@ -539,8 +628,17 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = false;
 		nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
 
+		if (fam->quadratic)
+		{
+			double		tss = st->sum_wyy;
+
+			if (first_pen)
+				tss -= st->sum_wy * st->sum_wy / n;
+			values[R_TSS] = Float8GetDatum(Max(0.0, tss));
+			nulls[R_TSS] = false;
+		}
 		if (st->kind == OOML_PASS_NEWTON)
-			newton_results(st, &l, g, values, nulls);
+			newton_results(st, &l, g, st->loss / n + penalty, values, nulls);
 
 		if (l.sumx)
 		{

@@ -166,3 +166,72 @@ ooml_condition_number(int n, const double *a)
 	pfree(work);
 	return lo > 0.0 ? hi / lo : INFINITY;
 }
+
+/*
+ * Fold m rows into the upper triangular q x q factor r: r becomes the R
+ * factor of [r; rows] (LAPACK's dtpqrt, the QR of a triangular-pentagonal
+ * matrix).  rows (m x q, leading dimension ldrows) is overwritten.  With
+ * triangular, rows is itself upper triangular (m = q): merging two R
+ * factors, as the combine function of a tall-skinny QR does.
+ */
+void
+ooml_tsqr_add(int q, double *r, double *rows, int m, int ldrows, bool triangular)
+{
+	int			nb = Min(q, 32);
+	double	   *t;
+	double	   *work;
+	lapack_int	info;
+
+	if (m <= 0)
+		return;
+	t = palloc(sizeof(double) * nb * q);
+	work = palloc(sizeof(double) * nb * q);
+	info = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, m, q, triangular ? m : 0, nb,
+							   r, q, rows, ldrows, t, nb, work);
+	if (info != 0)
+		elog(ERROR, "ooml: dtpqrt failed with info %d", (int) info);
+	pfree(t);
+	pfree(work);
+}
+
+/* Solve R x = b (or R' x = b) in place for upper triangular R. */
+void
+ooml_triangular_solve(int n, const double *r, int ldr, double *b, bool transpose)
+{
+	lapack_int	info;
+
+	info = LAPACKE_dtrtrs_work(LAPACK_COL_MAJOR, 'U', transpose ? 'T' : 'N', 'N',
+							   n, 1, r, ldr, b, n);
+	if (info != 0)
+		elog(ERROR, "ooml: dtrtrs failed with info %d", (int) info);
+}
+
+/* 2-norm condition number of an upper triangular matrix, from its singular values. */
+double
+ooml_triangular_condition(int n, const double *r, int ldr)
+{
+	double	   *a = palloc0(sizeof(double) * n * n);
+	double	   *sv = palloc(sizeof(double) * n);
+	double		qwork;
+	double	   *work;
+	lapack_int	lwork;
+	lapack_int	info;
+	double		result;
+
+	for (int j = 0; j < n; j++)
+		for (int i = 0; i <= j; i++)
+			a[(Size) j * n + i] = r[(Size) j * ldr + i];
+	info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'N', 'N', n, n, a, n, sv,
+							   NULL, 1, NULL, 1, &qwork, -1);
+	if (info != 0)
+		return NAN;
+	lwork = (lapack_int) qwork;
+	work = palloc(sizeof(double) * Max(lwork, 1));
+	info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'N', 'N', n, n, a, n, sv,
+							   NULL, 1, NULL, 1, work, lwork);
+	result = (info == 0 && sv[n - 1] > 0.0) ? sv[0] / sv[n - 1] : INFINITY;
+	pfree(a);
+	pfree(sv);
+	pfree(work);
+	return result;
+}

@@ -61,11 +61,25 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	off += sizeof(double) * ncoef;
 	l->grad = off;
 	off += sizeof(double) * ncoef;
-	l->hess = 0;
+	l->hess = l->raug = l->qbuf = l->gram = 0;
 	if (kind == OOML_PASS_NEWTON)
 	{
 		l->hess = off;
 		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
+	}
+	if (kind == OOML_PASS_QR)
+	{
+		uint64		q = ncoef + 1;
+
+		l->raug = off;
+		off += sizeof(double) * q * q;
+		l->qbuf = off;
+		off += sizeof(double) * OOML_QR_BLOCK * q;
+		if (flags & OOML_FLAG_REFINE)
+		{
+			l->gram = off;
+			off += 2 * sizeof(double) * q * q;
+		}
 	}
 	l->sumx = l->sumxx = 0;
 	if (flags & OOML_FLAG_MOMENTS)
@@ -93,6 +107,8 @@ ooml_state_bytes(int kind, int64 ncoef)
 
 	if (kind == OOML_PASS_NEWTON)
 		doubles += ncoef * ncoef;
+	if (kind == OOML_PASS_QR)
+		doubles += 3 * (ncoef + 1) * (ncoef + 1) + OOML_QR_BLOCK * (ncoef + 1);
 	return doubles * (int64) sizeof(double);
 }
 
@@ -103,10 +119,12 @@ pass_kind_id(const char *name)
 		return OOML_PASS_GRADIENT;
 	if (strcmp(name, "newton") == 0)
 		return OOML_PASS_NEWTON;
+	if (strcmp(name, "qr") == 0)
+		return OOML_PASS_QR;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown pass kind \"%s\"", name),
-			 errhint("The pass kinds are \"gradient\" and \"newton\".")));
+			 errhint("The pass kinds are \"gradient\", \"newton\" and \"qr\".")));
 	return 0;					/* keep compiler quiet */
 }
 
@@ -167,6 +185,11 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The target type is invalid.");
 	if (st->n_rows < 0 || st->n_skipped < 0 || st->n_boundary < 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A row count is negative.");
+	if (st->nbuf < 0 || st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 : 0) ||
+		st->reserved != 0)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
+	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
 	if (!(st->l2 >= 0.0) || isinf(st->l2))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The penalty is not a finite number >= 0.");
 
@@ -231,6 +254,7 @@ ooml_state_reset(OomlState *st)
 
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
 	st->n_rows = st->n_skipped = st->n_boundary = 0;
+	st->nbuf = 0;
 	st->sum_w = st->sum_wy = st->sum_wyy = st->loss = 0.0;
 	memset((char *) st + l.grad, 0, l.names - l.grad);
 }
@@ -275,6 +299,7 @@ state_serialize(const OomlState *st)
 	pq_sendint32(&buf, st->ncoef);
 	pq_sendint32(&buf, st->names_len);
 	pq_sendint32(&buf, st->target_type);
+	pq_sendint32(&buf, st->nbuf);
 	pq_sendint64(&buf, st->n_rows);
 	pq_sendint64(&buf, st->n_skipped);
 	pq_sendint64(&buf, st->n_boundary);
@@ -313,7 +338,8 @@ state_deserialize(StringInfo buf, int code)
 				nargs,
 				ncoef,
 				names_len,
-				target_type;
+				target_type,
+				nbuf;
 	OomlLayout	l;
 	OomlState  *st;
 	int64		ndouble;
@@ -321,8 +347,8 @@ state_deserialize(StringInfo buf, int code)
 	int32	   *ints;
 	double	   *dbl;
 
-	/* the fixed header: 4 + 4*2 + 4*4 + 3*8 + 5*8 = 92 bytes */
-	if (buf->len - buf->cursor < 92)
+	/* the fixed header: 4 + 4*2 + 5*4 + 3*8 + 5*8 = 96 bytes */
+	if (buf->len - buf->cursor < 96)
 		invalid_state(code, "The value is too short.");
 	magic = (uint32) pq_getmsgint(buf, 4);
 	version = pq_getmsgint(buf, 2);
@@ -333,6 +359,7 @@ state_deserialize(StringInfo buf, int code)
 	ncoef = (int32) pq_getmsgint(buf, 4);
 	names_len = (int32) pq_getmsgint(buf, 4);
 	target_type = (int32) pq_getmsgint(buf, 4);
+	nbuf = (int32) pq_getmsgint(buf, 4);
 
 	if (magic != OOML_STATE_MAGIC)
 		invalid_state(code, "The value does not start with ooml's magic number.");
@@ -352,6 +379,7 @@ state_deserialize(StringInfo buf, int code)
 
 	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
 	st->target_type = target_type;
+	st->nbuf = nbuf;
 	st->n_rows = pq_getmsgint64(buf);
 	st->n_skipped = pq_getmsgint64(buf);
 	st->n_boundary = pq_getmsgint64(buf);
@@ -447,7 +475,8 @@ plain_array(ArrayType *a, Oid elemtype, const char *what)
 }
 
 /*
- * make_state(kind, family, intercept, coef, widths, names, l2, moments, stats)
+ * make_state(kind, family, intercept, coef, widths, names, l2, moments, stats,
+ *			  refine, solve)
  *		Build the seed state of a pass: the weights to evaluate and the
  *		shape of the rows.  The driver passes it as the first argument of
  *		ooml.pass; the transition function copies it on the first row.
@@ -476,7 +505,7 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	int32	   *widths;
 	char	   *names;
 
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < 11; i++)
 		if (PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -493,11 +522,28 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		flags |= OOML_FLAG_MOMENTS;
 	if (PG_GETARG_BOOL(8))
 		flags |= OOML_FLAG_STATS;
+	if (PG_GETARG_BOOL(9))
+		flags |= OOML_FLAG_REFINE;
+	if (PG_GETARG_BOOL(10))
+		flags |= OOML_FLAG_SOLVE;
 	if (intercept)
 		flags |= OOML_FLAG_INTERCEPT;
 
 	kind = pass_kind_id(kind_name);
 	family = ooml_family_id(family_name);
+	if (kind == OOML_PASS_QR && family != OOML_FAMILY_GAUSSIAN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a QR pass fits least squares: its family must be \"gaussian\"")));
+	if ((flags & OOML_FLAG_REFINE) && kind != OOML_PASS_QR)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("refine applies to QR passes only")));
+	if ((flags & OOML_FLAG_SOLVE) &&
+		(kind != OOML_PASS_NEWTON || !ooml_family(family)->quadratic))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("solve applies to Newton passes of a quadratic loss only")));
 	ncoef = plain_array(coef_a, FLOAT8OID, "coef");
 	nargs = plain_array(widths_a, INT4OID, "widths");
 	nnames = plain_array(names_a, TEXTOID, "names");

@@ -51,7 +51,10 @@ CREATE TYPE ooml.pass_result AS (
     std_err             float8[],
     condition_number    float8,     -- of X'WX
     col_mean            float8[],   -- column means (moments passes)
-    col_sd              float8[]    -- column standard deviations
+    col_sd              float8[],   -- column standard deviations
+    rss                 float8,     -- residual sum of squares (least squares)
+    tss                 float8,     -- total sum of squares, about the mean with an intercept
+    solution            float8[]    -- the minimizer, for passes that solve (qr; newton with solve)
 );
 
 -- What a training function returns.

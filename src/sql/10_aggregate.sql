@@ -5,7 +5,7 @@
 CREATE FUNCTION ooml.make_state(
     kind text, family text, intercept boolean, coef float8[], widths int[],
     names text[], l2 float8 DEFAULT 0, moments boolean DEFAULT false,
-    stats boolean DEFAULT false)
+    stats boolean DEFAULT false, refine boolean DEFAULT false, solve boolean DEFAULT false)
 RETURNS ooml.state
     AS 'MODULE_PATHNAME', 'ooml_make_state'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -59,6 +59,9 @@ CREATE FUNCTION ooml._arg_kind(regtype) RETURNS text
     AS 'MODULE_PATHNAME', 'ooml_arg_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._state_fits(kind text, ncoef int) RETURNS boolean
     AS 'MODULE_PATHNAME', 'ooml_state_fits' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ooml._f_p_value(f float8, df1 float8, df2 float8) RETURNS float8
+    AS 'MODULE_PATHNAME', 'ooml_f_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ooml.p_value(statistic float8, df float8 DEFAULT NULL) RETURNS float8
     AS 'MODULE_PATHNAME', 'ooml_p_value' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -152,10 +152,12 @@ BEGIN
     IF target_col = ANY (feature_cols) THEN
         RAISE EXCEPTION 'column "%" is both the target and a feature', target_col USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF opt IS NULL OR opt NOT IN ('newton', 'gd') THEN
-        RAISE EXCEPTION 'unknown optimizer "%"', opt
+    IF opt IS NULL OR NOT (opt IN ('newton', 'gd') OR (fam = 'gaussian' AND opt IN ('qr', 'normal'))) THEN
+        RAISE EXCEPTION 'unknown % "%"', CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt
             USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'The optimizers are ''newton'' (Newton/IRLS, the default) and ''gd'' (gradient descent).';
+                  HINT = CASE fam WHEN 'gaussian'
+                         THEN 'The solvers are ''qr'' (the default), ''normal'' and ''gd''.'
+                         ELSE 'The optimizers are ''newton'' (Newton/IRLS, the default) and ''gd'' (gradient descent).' END;
     END IF;
     IF max_passes IS NULL OR max_passes < 1 THEN
         RAISE EXCEPTION 'max_iter must be at least 1' USING ERRCODE = 'invalid_parameter_value';
@@ -204,10 +206,13 @@ BEGIN
     pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s) AS r FROM %s AS t) AS s',
                        target_col, array_to_string(exprs, ', '), rel);
 
-    IF opt = 'newton' AND NOT ooml._state_fits('newton', p) THEN
-        RAISE EXCEPTION 'a Newton pass over % coefficients needs more memory than ooml.max_state_memory allows', p
+    IF opt IN ('newton', 'normal', 'qr')
+       AND NOT ooml._state_fits(CASE opt WHEN 'qr' THEN 'qr' ELSE 'newton' END, p) THEN
+        RAISE EXCEPTION 'a % pass over % coefficients needs more memory than ooml.max_state_memory allows',
+                        CASE opt WHEN 'qr' THEN 'QR' WHEN 'normal' THEN 'normal-equations' ELSE 'Newton' END, p
             USING ERRCODE = 'program_limit_exceeded',
-                  HINT = 'Use optimizer => ''gd'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.';
+                  HINT = format('Use %s => ''gd'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.',
+                                CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END);
     END IF;
 
     ---- the model row, written after every pass
@@ -225,7 +230,8 @@ BEGIN
                                  features, feature_dims, terms, intercept, coef, options)
         VALUES (model_name, algo, fam, CASE fam WHEN 'binomial' THEN 'logit' ELSE 'identity' END,
                 opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta,
-                jsonb_build_object('optimizer', opt, 'max_iter', max_passes, 'tolerance', tol,
+                jsonb_build_object(CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt,
+                                   'max_iter', max_passes, 'tolerance', tol,
                                    'l2', lambda2, 'intercept', with_intercept));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'model "%" already exists', model_name
@@ -234,13 +240,34 @@ BEGIN
     END;
 
     ---- the passes
-    IF opt = 'newton' THEN
+    IF opt IN ('qr', 'normal') THEN
+        -- least squares in one pass: the pass's final function solves
+        r := ooml._run_pass(pass_sql,
+                            CASE opt
+                            WHEN 'qr' THEN ooml.make_state('qr', fam, with_intercept, beta, widths, names,
+                                                           lambda2, refine => p <= ooml._refine_limit())
+                            ELSE ooml.make_state('newton', fam, with_intercept, beta, widths, names,
+                                                 lambda2, stats => true, solve => true) END);
+        passes := 1;
+        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+        IF r.rank < p THEN
+            PERFORM ooml._singular(r, terms, fam, lambda2);
+        END IF;
+        beta := r.solution;
+        is_converged := true;
+        INSERT INTO ooml.training_log VALUES
+            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+        IF be_verbose THEN
+            RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
+                round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+        END IF;
+    ELSIF opt = 'newton' THEN
         LOOP
             r := ooml._run_pass(pass_sql, ooml.make_state('newton', fam, with_intercept, beta,
                                                            widths, names, lambda2));
             passes := passes + 1;
             IF passes = 1 THEN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam);
+                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
             END IF;
 
             -- backtrack when the full step did not decrease the objective enough
@@ -292,7 +319,7 @@ BEGIN
         r := ooml._run_pass(pass_sql, ooml.make_state('gradient', fam, with_intercept, beta,
                                                        widths, names, lambda2, moments => true));
         passes := 1;
-        PERFORM ooml._check_first_pass(r, rel, target_col, fam);
+        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
         mean := r.col_mean;
         sd := r.col_sd;
         gamma := ooml._to_std(beta, mean, sd, with_intercept);
@@ -351,16 +378,20 @@ BEGIN
     END IF;
 
     ---- the statistics pass, at the final weights
-    IF ooml._state_fits('newton', p) THEN
+    IF opt IN ('qr', 'normal') THEN
+        NULL;   -- the one pass gave them
+    ELSIF ooml._state_fits('newton', p) THEN
         r := ooml._run_pass(pass_sql, ooml.make_state('newton', fam, with_intercept, beta,
                                                        widths, names, lambda2, stats => true));
     ELSE
         r := ooml._run_pass(pass_sql, ooml.make_state('gradient', fam, with_intercept, beta,
                                                        widths, names, lambda2));
     END IF;
-    passes := passes + 1;
-    INSERT INTO ooml.training_log VALUES
-        (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+    IF opt NOT IN ('qr', 'normal') THEN
+        passes := passes + 1;
+        INSERT INTO ooml.training_log VALUES
+            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+    END IF;
     IF fam = 'binomial' AND lambda2 = 0 AND r.n_boundary > 0 THEN
         RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
             USING ERRCODE = 'data_exception',
@@ -382,10 +413,8 @@ BEGIN
     model_stats := jsonb_build_object(
         'log_likelihood', ooml._json_num(ll),
         'null_log_likelihood', ooml._json_num(ll0),
-        'deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN 2 * r.loss * n ELSE -2 * ll END),
-        'null_deviance', ooml._json_num(CASE fam WHEN 'gaussian'
-                                             THEN r.sum_yy - CASE WHEN with_intercept THEN r.sum_y * r.sum_y / n ELSE 0 END
-                                             ELSE -2 * ll0 END),
+        'deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.rss ELSE -2 * ll END),
+        'null_deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.tss ELSE -2 * ll0 END),
         'df_residual', n - p,
         'df_null', n - CASE WHEN with_intercept THEN 1 ELSE 0 END,
         'aic', ooml._json_num(-2 * ll + 2 * k),
@@ -397,6 +426,8 @@ BEGIN
         'test', CASE fam WHEN 'gaussian' THEN 't' ELSE 'z' END);
     IF fam = 'binomial' THEN
         model_stats := model_stats || jsonb_build_object('pseudo_r2', ooml._json_num(1 - ll / nullif(ll0, 0)));
+    ELSIF fam = 'gaussian' THEN
+        model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, n, p, with_intercept);
     END IF;
 
     UPDATE ooml.models m
@@ -411,7 +442,8 @@ END
 $$;
 
 -- Checks that need the first pass: rows to learn from, more than one class.
-CREATE FUNCTION ooml._check_first_pass(r ooml.pass_result, rel regclass, target_col text, fam text)
+CREATE FUNCTION ooml._check_first_pass(r ooml.pass_result, rel regclass, target_col text, fam text,
+                                       p int, lambda2 float8)
 RETURNS void
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -426,6 +458,11 @@ BEGIN
                         r.n_skipped, rel
             USING ERRCODE = 'data_exception',
                   HINT = 'Rows with a NULL in the target or in any feature are skipped.';
+    END IF;
+    IF r.n_rows < p AND lambda2 = 0 THEN
+        RAISE EXCEPTION 'not enough rows: % rows to estimate % coefficients', r.n_rows, p
+            USING ERRCODE = 'data_exception',
+                  HINT = 'Use fewer features, or add a ridge penalty (l2 > 0).';
     END IF;
     IF fam = 'binomial' AND (r.sum_y = 0 OR r.sum_y = r.sum_w) THEN
         RAISE EXCEPTION 'target column "%" has only one class: every row is %', target_col,
@@ -458,3 +495,42 @@ BEGIN
               HINT = 'Remove them from the features, or add a ridge penalty (l2 > 0).';
 END
 $$;
+
+-- Statistics of a least-squares fit, as R's summary(lm(...)) prints them.
+CREATE FUNCTION ooml._lm_stats(rss float8, tss float8, n float8, p int, with_intercept boolean)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    df_res  float8 := n - p;
+    df_mod  float8 := p - CASE WHEN with_intercept THEN 1 ELSE 0 END;
+    r2      float8 := CASE WHEN tss > 0 THEN 1 - rss / tss END;
+    f       float8;
+BEGIN
+    IF df_mod > 0 AND df_res > 0 THEN
+        f := CASE WHEN rss > 0 THEN ((tss - rss) / df_mod) / (rss / df_res)
+                  ELSE 'Infinity'::float8 END;
+    END IF;
+    RETURN jsonb_build_object(
+        'rss', ooml._json_num(rss),
+        'tss', ooml._json_num(tss),
+        'r2', ooml._json_num(r2),
+        'adj_r2', ooml._json_num(CASE WHEN df_res > 0
+                                      THEN 1 - (1 - r2) * (n - CASE WHEN with_intercept THEN 1 ELSE 0 END) / df_res END),
+        'sigma', ooml._json_num(CASE WHEN df_res > 0 THEN sqrt(rss / df_res) END),
+        'df_model', df_mod,
+        'f_statistic', ooml._json_num(f),
+        'f_p_value', ooml._json_num(CASE WHEN f IS NULL THEN NULL
+                                         WHEN f = 'Infinity' THEN 0
+                                         ELSE ooml._f_p_value(f, df_mod, df_res) END));
+END
+$$;
+
+-- Largest number of coefficients for which a QR pass also accumulates the
+-- double-double Gram matrix that refinement needs (its cost per row grows
+-- as p^2).
+CREATE FUNCTION ooml._refine_limit() RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT 64 $$;

@@ -23,6 +23,27 @@ AS $$
 $$;
 COMMENT ON FUNCTION ooml.train_logreg IS 'train a logistic regression model on a relation';
 
+-- Linear regression (least squares).
+CREATE FUNCTION ooml.train_linreg(
+    model       text,
+    relation    regclass,
+    target      text,
+    features    text[],
+    solver      text DEFAULT 'qr',
+    l2          float8 DEFAULT 0,
+    intercept   boolean DEFAULT true,
+    replace     boolean DEFAULT false,
+    max_iter    int DEFAULT 1000,
+    tolerance   float8 DEFAULT NULL,
+    verbose     boolean DEFAULT false)
+RETURNS ooml.train_result
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ooml._train_glm($1, $2, $3, $4, 'gaussian', 'linreg', $5, $9, $10, $6, $7, $8, $11)
+$$;
+COMMENT ON FUNCTION ooml.train_linreg IS 'train a linear regression model (least squares) on a relation';
+
 -- The coefficients of a model with their Wald statistics.
 CREATE FUNCTION ooml.coefficients(model text)
 RETURNS TABLE (term text, estimate float8, std_err float8, statistic float8, p_value float8)
@@ -104,3 +125,107 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ooml.drop_model IS 'drop a model and its training log';
+
+-- Evaluate a model on a relation in one scan.
+CREATE FUNCTION ooml.evaluate(model text, relation regclass, threshold float8 DEFAULT 0.5)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m       ooml.models;
+    col     text;
+    ttype   regtype;
+    y_expr  text;
+    res     jsonb;
+    bad     bigint;
+BEGIN
+    SELECT * INTO m FROM ooml.models WHERE name = evaluate.model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', evaluate.model
+            USING ERRCODE = 'undefined_object', HINT = 'The models are listed in ooml.models.';
+    END IF;
+    IF relation IS NULL THEN
+        RAISE EXCEPTION 'relation must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF threshold IS NULL OR NOT (threshold >= 0 AND threshold <= 1) THEN
+        RAISE EXCEPTION 'threshold must lie between 0 and 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- the target and every feature must be there (errors name the column)
+    PERFORM ooml._check_column(relation, m.target, 'target');
+    FOREACH col IN ARRAY m.features LOOP
+        PERFORM ooml._check_column(relation, col, 'feature');
+    END LOOP;
+    SELECT a.atttypid::regtype INTO ttype
+      FROM pg_attribute a WHERE a.attrelid = relation AND a.attname = m.target;
+    y_expr := CASE WHEN ttype = 'boolean'::regtype
+                   THEN format('CASE WHEN t.%I THEN 1.0::float8 WHEN NOT t.%I THEN 0.0::float8 END', m.target, m.target)
+                   ELSE format('(t.%I)::float8', m.target) END;
+
+    IF m.family = 'gaussian' THEN
+        EXECUTE format($q$
+            SELECT jsonb_build_object(
+                       'n', count(*) FILTER (WHERE ok),
+                       'n_skipped', count(*) FILTER (WHERE NOT ok),
+                       'rmse', ooml._json_num(sqrt(avg((y - p) * (y - p)) FILTER (WHERE ok))),
+                       'mae', ooml._json_num(avg(abs(y - p)) FILTER (WHERE ok)),
+                       'r2', ooml._json_num(1 - sum((y - p) * (y - p)) FILTER (WHERE ok)
+                                                / nullif(var_pop(y) FILTER (WHERE ok) * count(*) FILTER (WHERE ok), 0))),
+                   count(*) FILTER (WHERE ok AND y::text IN ('NaN', 'Infinity', '-Infinity'))
+              FROM (SELECT p, y, p IS NOT NULL AND y IS NOT NULL AS ok
+                      FROM (SELECT ooml.predict($1, t) AS p, %s AS y FROM %s AS t) s0) s
+            $q$, y_expr, relation)
+          INTO res, bad USING m.name;
+    ELSE
+        EXECUTE format($q$
+            WITH s AS (
+                SELECT ooml.predict($1, t) AS p, %s AS y FROM %s AS t),
+            v AS (
+                SELECT p, y FROM s WHERE p IS NOT NULL AND y IS NOT NULL),
+            g AS (
+                SELECT p, sum(y) AS pos, count(*) - sum(y) AS neg FROM v GROUP BY p),
+            r AS (
+                SELECT pos, neg,
+                       coalesce(sum(neg) OVER (ORDER BY p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS neg_below
+                  FROM g),
+            c AS (
+                SELECT count(*) AS n,
+                       count(*) FILTER (WHERE p > $2 AND y = 1) AS tp,
+                       count(*) FILTER (WHERE p > $2 AND y = 0) AS fp,
+                       count(*) FILTER (WHERE p <= $2 AND y = 0) AS tn,
+                       count(*) FILTER (WHERE p <= $2 AND y = 1) AS fn,
+                       -avg(CASE WHEN y = 1 THEN ln(greatest(p, 1e-15)) ELSE ln(greatest(1 - p, 1e-15)) END) AS log_loss,
+                       count(*) FILTER (WHERE y NOT IN (0, 1)) AS bad
+                  FROM v)
+            SELECT jsonb_build_object(
+                       'n', c.n,
+                       'n_skipped', (SELECT count(*) FROM s) - c.n,
+                       'threshold', $2,
+                       'accuracy', ooml._json_num((c.tp + c.tn)::float8 / nullif(c.n, 0)),
+                       'precision', ooml._json_num(c.tp::float8 / nullif(c.tp + c.fp, 0)),
+                       'recall', ooml._json_num(c.tp::float8 / nullif(c.tp + c.fn, 0)),
+                       'f1', ooml._json_num(2.0 * c.tp / nullif(2 * c.tp + c.fp + c.fn, 0)),
+                       'log_loss', ooml._json_num(c.log_loss),
+                       'auc', ooml._json_num((SELECT sum(pos * (neg_below + 0.5 * neg)) / nullif(sum(pos) * sum(neg), 0) FROM r)),
+                       'confusion', jsonb_build_object('tp', c.tp, 'fp', c.fp, 'tn', c.tn, 'fn', c.fn)),
+                   c.bad
+              FROM c
+            $q$, y_expr, relation)
+          INTO res, bad USING m.name, threshold;
+    END IF;
+    IF bad > 0 THEN
+        RAISE EXCEPTION 'target column "%" of % holds % value(s) the model cannot be evaluated on',
+                        m.target, relation, bad
+            USING ERRCODE = 'data_exception',
+                  DETAIL = CASE WHEN m.family = 'binomial' THEN 'Targets of a logistic regression must be 0 or 1 (or a boolean).'
+                           ELSE 'Targets must be finite numbers.' END;
+    END IF;
+    IF (res->>'n')::bigint = 0 THEN
+        RAISE EXCEPTION 'no rows to evaluate model "%" on in %', m.name, relation
+            USING ERRCODE = 'data_exception',
+                  HINT = 'Rows with a NULL in the target or in a feature are skipped.';
+    END IF;
+    RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ooml.evaluate IS 'metrics of a model on a relation: rmse, mae, r2 (regression); accuracy, precision, recall, f1, log_loss, auc (classification)';

@@ -1,0 +1,331 @@
+/*-------------------------------------------------------------------------
+ *
+ * lsq.c
+ *	  Least squares in one pass: a tall-skinny QR of [X y], refined against
+ *	  the Gram matrix accumulated in double-double.
+ *
+ * The transition function buffers rows and folds each block of
+ * OOML_QR_BLOCK rows into the running R factor of [X y] with LAPACK's
+ * dtpqrt; the combine function folds one R factor into another the same
+ * way, so parallel workers and other nodes merge exactly.  Householder QR
+ * is backward stable, but the least-squares solution it gives can still
+ * lose digits on ill-conditioned data (a degree-10 polynomial, say).  So the
+ * pass also accumulates [X y]'[X y] in double-double arithmetic (about 32
+ * digits), and the final function refines:
+ *
+ *	  beta <- beta + (R'R)^-1 (X'y - X'X beta),	C <- C + C (I - X'X C)
+ *
+ * with the residuals X'y - X'X beta and I - X'X C evaluated in
+ * double-double.  R'R differs from X'X by a backward error of order
+ * kappa(X) u, so each step gains about -log10(kappa(X) u) digits (corrected
+ * semi-normal equations, Bjorck 1987), until double precision is reached.
+ * No further pass over the data is needed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "dd.h"
+#include "ooml.h"
+
+/*
+ * A column is aliased when its part orthogonal to the earlier columns,
+ * |R_jj|, is below this fraction of its norm.  Refinement recovers the
+ * digits of systems with condition numbers up to about 1/u; below this
+ * ratio the column is a linear combination of the others to within
+ * rounding.
+ */
+#define OOML_QR_ALIAS_TOL	1e-13
+
+#define MAX_REFINE	30
+
+/* Add a row to a QR state: buffer it, and fold the buffer when it is full. */
+void
+ooml_qr_add_row(OomlState *st, const OomlLayout *l, const double *x, double y)
+{
+	int			p = st->ncoef;
+	int			q = p + 1;
+	double	   *buf = OOML_SECTION(st, l->qbuf, double);
+	int			k = st->nbuf;
+
+	for (int c = 0; c < p; c++)
+		buf[(Size) c * OOML_QR_BLOCK + k] = x[c];
+	buf[(Size) p * OOML_QR_BLOCK + k] = y;
+
+	if (l->gram)
+	{
+		dd		   *g = OOML_SECTION(st, l->gram, dd);
+
+		for (int j = 0; j < p; j++)
+		{
+			dd		   *col = g + (Size) j * q;
+			double		xj = x[j];
+
+			for (int i = 0; i <= j; i++)
+				dd_add_prod(&col[i], x[i], xj);
+		}
+		for (int i = 0; i < p; i++)
+			dd_add_prod(&g[(Size) p * q + i], x[i], y);
+		dd_add_prod(&g[(Size) p * q + p], y, y);
+	}
+
+	if (++st->nbuf == OOML_QR_BLOCK)
+	{
+		ooml_tsqr_add(q, OOML_SECTION(st, l->raug, double), buf,
+					  OOML_QR_BLOCK, OOML_QR_BLOCK, false);
+		st->nbuf = 0;
+	}
+}
+
+/* Merge QR state b into a (same pass): fold the buffers and b's factor. */
+void
+ooml_qr_merge(OomlState *a, const OomlState *b, const OomlLayout *l)
+{
+	int			q = a->ncoef + 1;
+	double	   *ra = OOML_SECTION(a, l->raug, double);
+	double	   *tmp = palloc(sizeof(double) * Max(OOML_QR_BLOCK, q) * q);
+
+	ooml_tsqr_add(q, ra, OOML_SECTION(a, l->qbuf, double), a->nbuf,
+				  OOML_QR_BLOCK, false);
+	a->nbuf = 0;
+
+	memcpy(tmp, OOML_SECTION(b, l->qbuf, const double),
+		   sizeof(double) * OOML_QR_BLOCK * q);
+	ooml_tsqr_add(q, ra, tmp, b->nbuf, OOML_QR_BLOCK, false);
+
+	memcpy(tmp, OOML_SECTION(b, l->raug, const double), sizeof(double) * q * q);
+	ooml_tsqr_add(q, ra, tmp, q, q, true);
+
+	if (l->gram)
+	{
+		dd		   *ga = OOML_SECTION(a, l->gram, dd);
+		const dd   *gb = OOML_SECTION(b, l->gram, const dd);
+
+		for (Size i = 0; i < (Size) q * q; i++)
+			dd_add(&ga[i], gb[i]);
+	}
+	pfree(tmp);
+}
+
+/* element (i, j) of a symmetric matrix stored in the upper triangle */
+static inline dd
+sym(const dd *g, int q, int i, int j)
+{
+	return i <= j ? g[(Size) j * q + i] : g[(Size) i * q + j];
+}
+
+static inline dd
+dd_neg(dd x)
+{
+	return (dd) {-x.hi, -x.lo};
+}
+
+/* max |v_i| */
+static double
+max_abs(const double *v, int n)
+{
+	double		m = 0.0;
+
+	for (int i = 0; i < n; i++)
+		m = Max(m, fabs(v[i]));
+	return m;
+}
+
+/*
+ * Solve the least-squares problem a QR state describes: coefficients,
+ * residual and total sums of squares, standard errors, condition number,
+ * or the aliased columns when X is rank deficient.
+ */
+void
+ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
+{
+	int			p = st->ncoef;
+	int			q = p + 1;
+	int			first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	double		n = st->sum_w;
+	double		pen = n * st->l2;	/* penalty of the summed objective */
+	double	   *r = palloc(sizeof(double) * q * q);
+	double	   *tmp = palloc(sizeof(double) * Max(OOML_QR_BLOCK, p) * q);
+	double	   *beta = palloc(sizeof(double) * p);
+	double	   *g = palloc(sizeof(double) * p);
+	double	   *c = palloc(sizeof(double) * p * p);
+	const dd   *gram = l->gram ? OOML_SECTION(st, l->gram, const dd) : NULL;
+	double		pen_norm = 0.0;
+
+	memset(fit, 0, sizeof(*fit));
+
+	/* the R factor of [X y], with the buffered rows and the ridge rows */
+	memcpy(r, OOML_SECTION(st, l->raug, const double), sizeof(double) * q * q);
+	memcpy(tmp, OOML_SECTION(st, l->qbuf, const double),
+		   sizeof(double) * OOML_QR_BLOCK * q);
+	ooml_tsqr_add(q, r, tmp, st->nbuf, OOML_QR_BLOCK, false);
+	if (pen > 0.0)
+	{
+		memset(tmp, 0, sizeof(double) * p * q);
+		for (int j = first_pen; j < p; j++)
+			tmp[(Size) j * p + j] = sqrt(pen);
+		ooml_tsqr_add(q, r, tmp, p, p, false);
+	}
+
+	/* aliased columns: |R_jj| small against the norm of column j */
+	fit->aliased = palloc(sizeof(int) * p);
+	for (int j = 0; j < p; j++)
+	{
+		double		norm2 = 0.0;
+
+		for (int i = 0; i <= j; i++)
+			norm2 += r[(Size) j * q + i] * r[(Size) j * q + i];
+		if (!(fabs(r[(Size) j * q + j]) > OOML_QR_ALIAS_TOL * sqrt(norm2)))
+			fit->aliased[fit->naliased++] = j + 1;
+	}
+	fit->rank = p - fit->naliased;
+	if (fit->naliased > 0)
+		return;
+
+	/* beta = R^-1 Q'y; Q'y is R's last column */
+	memcpy(beta, r + (Size) p * q, sizeof(double) * p);
+	ooml_triangular_solve(p, r, q, beta, false);
+
+	/* refine against X'X and X'y in double-double */
+	for (int iter = 0; gram && iter < MAX_REFINE; iter++)
+	{
+		double		step,
+					size;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < p; i++)
+		{
+			dd			s = gram[(Size) p * q + i]; /* (X'y)_i */
+
+			for (int j = 0; j < p; j++)
+				dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), beta[j]);
+			if (i >= first_pen)
+				dd_add_prod(&s, -pen, beta[i]);
+			g[i] = dd_value(s);
+		}
+		ooml_triangular_solve(p, r, q, g, true);
+		ooml_triangular_solve(p, r, q, g, false);
+		for (int j = 0; j < p; j++)
+			beta[j] += g[j];
+		step = max_abs(g, p);
+		size = max_abs(beta, p);
+		fit->refinements = iter + 1;
+		if (step <= 1e-17 * size)
+			break;
+	}
+	fit->solution = beta;
+
+	for (int j = first_pen; j < p; j++)
+		pen_norm += beta[j] * beta[j];
+
+	if (gram)
+	{
+		dd			rss = gram[(Size) p * q + p];	/* y'y */
+		dd			tss = rss;
+		double		gmax = 0.0;
+
+		/* RSS = y'y - beta'(2 X'y - X'X beta); the gradient on the way */
+		for (int i = 0; i < p; i++)
+		{
+			dd			s = gram[(Size) p * q + i];
+
+			for (int j = 0; j < p; j++)
+				dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), beta[j]);
+			gmax = Max(gmax, fabs(dd_value(s) - (i >= first_pen ? pen * beta[i] : 0.0)));
+			dd_add(&s, gram[(Size) p * q + i]);
+			dd_add_dd_prod(&rss, dd_neg(s), beta[i]);
+		}
+		fit->rss = Max(0.0, dd_value(rss));
+		fit->grad_norm = gmax / n;
+
+		/* TSS about the mean: sum (y - m)^2 = y'y - 2 m sum y + n m^2 */
+		if (first_pen)
+		{
+			dd			sumy = gram[(Size) p * q];	/* column 0 is the intercept */
+			double		m = dd_value(sumy) / n;
+			double		nm,
+						nm_err;
+
+			dd_add_dd_prod(&tss, sumy, -2.0 * m);
+			dd_two_prod(n, m, &nm, &nm_err);
+			dd_add_prod(&tss, nm, m);
+			dd_add_prod(&tss, nm_err, m);
+		}
+		fit->tss = Max(0.0, dd_value(tss));
+	}
+	else
+	{
+		/* |R_qq|^2 is the penalized residual sum of squares */
+		fit->rss = Max(0.0, r[(Size) p * q + p] * r[(Size) p * q + p] - pen * pen_norm);
+		fit->tss = st->sum_wyy - (first_pen ? st->sum_wy * st->sum_wy / n : 0.0);
+		fit->grad_norm = NAN;
+	}
+	fit->loss = fit->rss / (2.0 * n) + 0.5 * st->l2 * pen_norm;
+
+	/* covariance: C = (R'R)^-1, refined against X'X as beta was */
+	for (int j = 0; j < p; j++)
+		for (int i = 0; i < p; i++)
+			c[(Size) j * p + i] = i <= j ? r[(Size) j * q + i] : 0.0;
+	ooml_cholesky_inverse(p, c);
+	if (gram)
+	{
+		double	   *e = palloc(sizeof(double) * p * p);
+		double	   *ce = palloc(sizeof(double) * p * p);
+
+		for (int iter = 0; iter < 5; iter++)
+		{
+			double		emax = 0.0;
+
+			CHECK_FOR_INTERRUPTS();
+			/* E = I - (X'X + pen I') C */
+			for (int k = 0; k < p; k++)
+				for (int i = 0; i < p; i++)
+				{
+					dd			s = {i == k ? 1.0 : 0.0, 0.0};
+
+					for (int j = 0; j < p; j++)
+						dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), c[(Size) k * p + j]);
+					if (i >= first_pen)
+						dd_add_prod(&s, -pen, c[(Size) k * p + i]);
+					e[(Size) k * p + i] = dd_value(s);
+					emax = Max(emax, fabs(e[(Size) k * p + i]));
+				}
+			if (emax < 1e-30)
+				break;
+			/* C += C E */
+			for (int k = 0; k < p; k++)
+				for (int i = 0; i < p; i++)
+				{
+					double		s = 0.0;
+
+					for (int j = 0; j < p; j++)
+						s += c[(Size) j * p + i] * e[(Size) k * p + j];
+					ce[(Size) k * p + i] = s;
+				}
+			for (int i = 0; i < p * p; i++)
+				c[i] += ce[i];
+			ooml_symmetrize(p, c);
+		}
+		pfree(e);
+		pfree(ce);
+	}
+	fit->std_err = palloc(sizeof(double) * p);
+	{
+		double		dispersion = n > p ? fit->rss / (n - p) : NAN;
+
+		for (int j = 0; j < p; j++)
+			fit->std_err[j] = sqrt(dispersion * c[(Size) j * p + j]);
+	}
+
+	/* condition number of X, as MADlib's linregr_train reports it */
+	fit->condition_number = ooml_triangular_condition(p, r, q);
+
+	pfree(r);
+	pfree(tmp);
+	pfree(g);
+	pfree(c);
+}
