@@ -37,3 +37,6 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	cat $(SQL_PARTS) > $@
+
+# every object depends on the shared headers
+$(OBJS): src/ooml.h src/dd.h

@@ -92,6 +92,7 @@ const OomlFamily ooml_family_binomial = {
 	.name = "binomial",
 	.link = "logit",
 	.target_rule = "0 or 1 (or a boolean)",
+	.binary_target = true,
 	.valid_target = binomial_valid_target,
 	.row = binomial_row,
 	.mean = binomial_mean,

@@ -46,7 +46,10 @@
  *	double	hess[ncoef^2]	sum of w * d2loss/deta2 * x x' (NEWTON only;
  *							upper triangle, column-major)
  *	double	raug[q^2]		R factor of [X y], q = ncoef + 1 (QR only)
- *	double	qbuf[B * q]		rows waiting to be folded into raug (QR only)
+ *	double	qbuf[B * q]		rows waiting to be folded into raug (QR, one
+ *							column after the other), or the rows sqrt(d2loss) x
+ *							waiting to be added to hess by one dsyrk (NEWTON:
+ *							B * ncoef, one row after the other)
  *	dd		gram[q^2]		[X y]'[X y] in double-double (QR with REFINE)
  *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
  *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
@@ -71,7 +74,7 @@ typedef enum OomlPassKind
 
 #define OOML_PASS_KIND_MAX	3
 
-/* rows a QR state buffers before folding them into its R factor */
+/* rows a QR or Newton state buffers before folding them in with BLAS */
 #define OOML_QR_BLOCK		32
 
 /* flags */
@@ -95,7 +98,7 @@ typedef struct OomlState
 	int32		ncoef;			/* number of coefficients, p */
 	int32		names_len;		/* bytes in the names section */
 	int32		target_type;	/* OomlArgType of the target (0 = unset) */
-	int32		nbuf;			/* QR: rows in qbuf */
+	int32		nbuf;			/* QR, NEWTON: rows in qbuf */
 	int32		reserved;		/* zero */
 	int64		n_rows;			/* rows used */
 	int64		n_skipped;		/* rows skipped for a NULL */
@@ -162,8 +165,13 @@ typedef struct OomlFamily
 	const char *link;
 	/* the rule a target value must obey, for error messages */
 	const char *target_rule;
-	bool		(*valid_target) (double y);
-	/* loss of one row, its first and second derivative in eta */
+	bool		binary_target;	/* targets are 0 or 1 (checked inline) */
+	bool		(*valid_target) (double y);	/* otherwise this decides */
+	/*
+	 * loss of one row, its first and second derivative in eta; the second
+	 * must be >= 0 (use the expected information where the observed one
+	 * could be negative)
+	 */
 	void		(*row) (double y, double eta,
 						double *loss, double *dloss, double *d2loss);
 	/* inverse link: the prediction at eta */
@@ -217,7 +225,7 @@ typedef enum OomlReadStatus
 } OomlReadStatus;
 
 extern OomlReadStatus ooml_read_values(Datum d, OomlArgType t, int width,
-									   double *dst, int *got);
+									   double *dst, int *got, bool check_finite);
 extern void ooml_read_error(OomlReadStatus status, const char *colname,
 							int width, int got) pg_attribute_noreturn();
 
@@ -242,6 +250,32 @@ extern void ooml_qr_add_row(OomlState *st, const OomlLayout *l,
 extern void ooml_qr_merge(OomlState *a, const OomlState *b, const OomlLayout *l);
 extern void ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit);
 
+/*
+ * Dot product with four independent partial sums: a single running sum is
+ * a chain of dependent additions, each waiting for the last (the hot spot
+ * of a pass); four chains run side by side.
+ */
+static inline double
+ooml_dot(const double *a, const double *b, int n)
+{
+	double		s0 = 0.0,
+				s1 = 0.0,
+				s2 = 0.0,
+				s3 = 0.0;
+	int			j = 0;
+
+	for (; j + 4 <= n; j += 4)
+	{
+		s0 += a[j] * b[j];
+		s1 += a[j + 1] * b[j + 1];
+		s2 += a[j + 2] * b[j + 2];
+		s3 += a[j + 3] * b[j + 3];
+	}
+	for (; j < n; j++)
+		s0 += a[j] * b[j];
+	return (s0 + s1) + (s2 + s3);
+}
+
 /* Solvers (solve.c): the only users of LAPACK. */
 extern void ooml_symmetrize(int n, double *a);
 extern int	ooml_cholesky(int n, double *a, double *rcond);
@@ -249,6 +283,7 @@ extern void ooml_cholesky_solve(int n, const double *chol, double *b);
 extern void ooml_cholesky_inverse(int n, double *chol);
 extern int	ooml_rank_pivots(int n, const double *a, int *piv);
 extern double ooml_condition_number(int n, const double *a);
+extern void ooml_syrk_add(int p, double *c, const double *rows, int m);
 extern void ooml_tsqr_add(int q, double *r, double *rows, int m, int ldrows,
 						  bool triangular);
 extern void ooml_triangular_solve(int n, const double *r, int ldr, double *b,

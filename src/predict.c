@@ -216,11 +216,7 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 static double
 score(const OomlModel *m)
 {
-	double		eta = 0.0;
-
-	for (int j = 0; j < m->ncoef; j++)
-		eta += m->coef[j] * m->x[j];
-	return m->family->mean(eta);
+	return m->family->mean(ooml_dot(m->coef, m->x, m->ncoef));
 }
 
 /*
@@ -263,7 +259,7 @@ ooml_predict_record(PG_FUNCTION_ARGS)
 		if (m->isnull[a])
 			PG_RETURN_NULL();
 		status = ooml_read_values(m->values[a], m->types[i], m->widths[i],
-								  m->x + k, &got);
+								  m->x + k, &got, true);
 		if (status == OOML_READ_NULL)
 			PG_RETURN_NULL();
 		if (status != OOML_READ_OK)
@@ -288,7 +284,7 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 	OomlReadStatus status;
 
 	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
-							  m->ncoef - k, m->x + k, &got);
+							  m->ncoef - k, m->x + k, &got, true);
 	if (status == OOML_READ_NULL)
 		PG_RETURN_NULL();
 	if (status == OOML_READ_NOT_1D)

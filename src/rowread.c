@@ -86,12 +86,14 @@ ooml_read_scalar(Datum d, OomlArgType t)
 /*
  * Read a non-NULL value of a feature column into dst[0..width-1].  Returns
  * OOML_READ_OK, OOML_READ_NULL when an array holds a NULL (the row is to be
- * skipped), or the problem found; *got receives an array's length.  The
+ * skipped), or the problem found; *got receives an array's length.  With
+ * check_finite, NaN and infinities are problems too.  The
  * caller reports problems with ooml_read_error, so that the per-row path
  * never has to look up a column name.
  */
 OomlReadStatus
-ooml_read_values(Datum d, OomlArgType t, int width, double *dst, int *got)
+ooml_read_values(Datum d, OomlArgType t, int width, double *dst, int *got,
+				 bool check_finite)
 {
 	if (!ooml_arg_is_array(t))
 	{
@@ -125,9 +127,10 @@ ooml_read_values(Datum d, OomlArgType t, int width, double *dst, int *got)
 			return status;
 	}
 
-	for (int i = 0; i < width; i++)
-		if (!isfinite(dst[i]))
-			return isnan(dst[i]) ? OOML_READ_NAN : OOML_READ_INF;
+	if (check_finite)
+		for (int i = 0; i < width; i++)
+			if (!isfinite(dst[i]))
+				return isnan(dst[i]) ? OOML_READ_NAN : OOML_READ_INF;
 	return OOML_READ_OK;
 }
 

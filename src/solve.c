@@ -13,6 +13,7 @@
 
 #include <math.h>
 
+#include <cblas.h>
 #include <lapacke.h>
 
 #include "miscadmin.h"
@@ -165,6 +166,19 @@ ooml_condition_number(int n, const double *a)
 	pfree(w);
 	pfree(work);
 	return lo > 0.0 ? hi / lo : INFINITY;
+}
+
+/*
+ * c += sum of r r' over m rows r of p values each, stored one after the
+ * other, on the upper triangle of the p x p matrix c: a block of rank-one
+ * Hessian updates in one BLAS call.
+ */
+void
+ooml_syrk_add(int p, double *c, const double *rows, int m)
+{
+	if (m > 0)
+		cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, p, m, 1.0, rows, p,
+					1.0, c, p);
 }
 
 /*

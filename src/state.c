@@ -66,6 +66,8 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	{
 		l->hess = off;
 		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
+		l->qbuf = off;
+		off += sizeof(double) * OOML_QR_BLOCK * (uint64) ncoef;
 	}
 	if (kind == OOML_PASS_QR)
 	{
@@ -106,7 +108,7 @@ ooml_state_bytes(int kind, int64 ncoef)
 	int64		doubles = 5 * ncoef;
 
 	if (kind == OOML_PASS_NEWTON)
-		doubles += ncoef * ncoef;
+		doubles += ncoef * ncoef + OOML_QR_BLOCK * ncoef;
 	if (kind == OOML_PASS_QR)
 		doubles += 3 * (ncoef + 1) * (ncoef + 1) + OOML_QR_BLOCK * (ncoef + 1);
 	return doubles * (int64) sizeof(double);
@@ -185,7 +187,7 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The target type is invalid.");
 	if (st->n_rows < 0 || st->n_skipped < 0 || st->n_boundary < 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A row count is negative.");
-	if (st->nbuf < 0 || st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 : 0) ||
+	if (st->nbuf < 0 || st->nbuf > (st->kind != OOML_PASS_GRADIENT ? OOML_QR_BLOCK - 1 : 0) ||
 		st->reserved != 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)

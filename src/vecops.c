@@ -24,7 +24,7 @@
 #include "ooml.h"
 
 PG_FUNCTION_INFO_V1(ooml_axpy);
-PG_FUNCTION_INFO_V1(ooml_dot);
+PG_FUNCTION_INFO_V1(ooml_vec_dot);
 PG_FUNCTION_INFO_V1(ooml_to_std);
 PG_FUNCTION_INFO_V1(ooml_from_std);
 PG_FUNCTION_INFO_V1(ooml_grad_to_std);
@@ -80,16 +80,13 @@ ooml_axpy(PG_FUNCTION_ARGS)
 
 /* _dot(x, y) */
 Datum
-ooml_dot(PG_FUNCTION_ARGS)
+ooml_vec_dot(PG_FUNCTION_ARGS)
 {
 	int			n = -1;
 	double	   *x = vec_arg(fcinfo, 0, &n);
 	double	   *y = vec_arg(fcinfo, 1, &n);
-	double		s = 0.0;
 
-	for (int i = 0; i < n; i++)
-		s += x[i] * y[i];
-	PG_RETURN_FLOAT8(s);
+	PG_RETURN_FLOAT8(ooml_dot(x, y, n));
 }
 
 /*

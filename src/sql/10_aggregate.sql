@@ -48,7 +48,7 @@ CREATE AGGREGATE ooml.pass_state(ooml.state, VARIADIC "any") (
 CREATE FUNCTION ooml._axpy(a float8, x float8[], y float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_axpy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._dot(x float8[], y float8[]) RETURNS float8
-    AS 'MODULE_PATHNAME', 'ooml_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'ooml_vec_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._to_std(coef float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_to_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._from_std(gamma float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
