@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# ooml's benchmark: how close a training pass comes to the cost of a bare
+# scan, end-to-end training against what users would do instead, parallel
+# passes, memory, and scoring.  Every ratio is measured side by side in one
+# run (medians of repeated runs), because this machine is small and noisy.
+#
+#   bash test/bench/bench.sh [--rows N] [--features D] [--reps R] [--big] [--quick]
+#
+#   --rows N      rows of the generated tables (default 1000000)
+#   --features D  features (default 20)
+#   --reps R      repetitions per timing, median reported (default 5)
+#   --big         also run passes and the memory test at 10x the rows
+#   --quick       a smoke run: tiny defaults, no scikit-learn/liblinear,
+#                 no buffer-pool restart (used by test/check.sh)
+#
+# It does the whole set-up first (test/setup.sh), and installs Debian's
+# python3-sklearn and liblinear-tools for the comparison.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROWS=1000000
+D=20
+REPS=5
+BIG=0
+QUICK=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rows) ROWS=$2; shift 2 ;;
+        --features) D=$2; shift 2 ;;
+        --reps) REPS=$2; shift 2 ;;
+        --big) BIG=1; shift ;;
+        --quick) QUICK=1; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+if [ $QUICK = 1 ]; then
+    [ "$ROWS" = 1000000 ] && ROWS=3000
+    REPS=1
+fi
+
+source test/setup.sh
+set +o pipefail
+if [ $QUICK = 0 ]; then
+    for p in python3-sklearn python3-numpy liblinear-tools; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="${missing:-} $p"
+    done
+    if [ -n "${missing:-}" ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fi
+fi
+
+DB=ooml_bench
+WORK=$(mktemp -d /tmp/ooml-bench.XXXXXX)
+chmod 777 "$WORK"
+q() { psql -X -At -q -d $DB -v ON_ERROR_STOP=1 "$@"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+row() { printf '%-58s %10s %s\n' "$1" "$2" "${3:-}"; }
+
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+q -c "CREATE EXTENSION ooml" -f test/bench/bench.sql
+
+cores=$(nproc)
+echo "== ooml benchmark: $ROWS rows x $D features; PostgreSQL $(q -c 'SHOW server_version'); $cores cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "   medians of $REPS runs; shared_buffers $(q -c 'SHOW shared_buffers')"
+t0=$(date +%s.%N)
+q -c "SET client_min_messages = warning; SELECT bench.generate($ROWS, $D)" >/dev/null
+q -c "VACUUM ANALYZE bench.t_arr" -c "VACUUM ANALYZE bench.t_col"
+echo "   generated in $(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.1f", b - a }') s: t_arr $(q -c "SELECT pg_size_pretty(pg_table_size('bench.t_arr'))"), t_col $(q -c "SELECT pg_size_pretty(pg_table_size('bench.t_col'))")"
+
+SERIAL="SET max_parallel_workers_per_gather = 0;"
+ms() { q -c "$SERIAL SELECT round(bench.ms(\$bench\$$1\$bench\$, $REPS)::numeric, 1)" | tail -1; }
+pass_sql() { q -c "SELECT bench.pass_sql('$1', '$2', $D)"; }
+
+echo
+echo "-- 1. the floor: bare sequential scans reading the feature values (serial)"
+F_ARR=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
+F_COL=$(ms "SELECT sum(c$D) FROM bench.t_col")
+F_COL1=$(ms "SELECT sum(c1) FROM bench.t_col")
+F_CNT=$(ms "SELECT count(*) FROM bench.t_arr")
+row "SELECT sum(x[1]) FROM t_arr  (floor, array layout)" "$F_ARR ms"
+row "SELECT sum(c$D) FROM t_col   (floor, columns: deforms all $D)" "$F_COL ms"
+row "SELECT sum(c1) FROM t_col" "$F_COL1 ms"
+row "SELECT count(*) FROM t_arr" "$F_CNT ms"
+
+echo
+echo "-- 2. one pass of each training aggregate (serial), and its ratio to the floor"
+for layout in arr col; do
+    floor=$F_ARR; [ $layout = col ] && floor=$F_COL
+    for kind in gradient newton qr; do
+        t=$(ms "$(pass_sql $kind $layout)")
+        target=""
+        [ $kind = gradient ] && target="[target <= 1.5]"
+        [ $kind = newton ] && target="[target <= 2.0]"
+        row "$kind pass, $layout layout" "$t ms" "$(ratio $t $floor)x floor $target"
+        eval "P_${kind}_${layout}=$t"
+    done
+done
+
+echo
+echo "-- 3. training to convergence, end to end (serial; l2 = 1e-4 for the classifiers)"
+L2=0.0001
+train() {  # name, sql; prints seconds, passes, objective
+    q -c "$SERIAL SELECT round(seconds::numeric, 3), iterations FROM ($2) r" | tail -1 | tr '|' ' '
+}
+for layout in arr col; do
+    if [ $layout = arr ]; then feats="ARRAY['x']"; rel=bench.t_arr
+    else feats="ARRAY[$(seq -s, 1 $D | sed -E "s/([0-9]+)/'c\1'/g")]"; rel=bench.t_col; fi
+    read -r s it < <(train n "SELECT * FROM ooml.train_logreg('newton_$layout', '$rel', 'y', $feats, l2 => $L2, replace => true)")
+    row "train_logreg newton, $layout layout" "$s s" "$it passes, objective $(q -c "SELECT round((stats->>'objective')::numeric, 10) FROM ooml.models WHERE name = 'newton_$layout'")"
+    eval "T_newton_${layout}=$s"
+    read -r s it < <(train g "SELECT * FROM ooml.train_logreg('gd_$layout', '$rel', 'y', $feats, l2 => $L2, optimizer => 'gd', max_iter => 1000, replace => true)")
+    row "train_logreg gd, $layout layout" "$s s" "$it passes, objective $(q -c "SELECT round((stats->>'objective')::numeric, 10) FROM ooml.models WHERE name = 'gd_$layout'")"
+    read -r s it < <(train l "SELECT * FROM ooml.train_linreg('qr_$layout', '$rel', 'yl', $feats, replace => true)")
+    row "train_linreg qr, $layout layout" "$s s" "$it passes, R^2 $(q -c "SELECT round((stats->>'r2')::numeric, 6) FROM ooml.models WHERE name = 'qr_$layout'")"
+done
+OBJ=$(q -c "SELECT stats->>'objective' FROM ooml.models WHERE name = 'newton_arr'")
+same=$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'newton_arr') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'newton_col') b USING (i)")
+row "largest coefficient difference, array vs column layout" "$same"
+
+if [ $QUICK = 0 ]; then
+    echo
+    echo "-- 4. what a user would do instead: export with COPY, load into NumPy, fit (same data, same penalty)"
+    t0=$(date +%s.%N)
+    q -c "COPY (SELECT y::int, $(seq -s, 1 $D | sed -E 's/([0-9]+)/x[\1]/g') FROM bench.t_arr) TO '$WORK/data.csv' (FORMAT csv)"
+    t_copy=$(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.3f", b - a }')
+    row "COPY to CSV" "$t_copy s"
+    python3 test/bench/sklearn_fit.py "$WORK/data.csv" $L2 > "$WORK/sk.txt"
+    cat "$WORK/sk.txt" | while IFS='|' read -r what secs extra; do row "$what" "$secs s" "$extra"; done
+    t_load=$(grep '^numpy.loadtxt' "$WORK/sk.txt" | cut -d'|' -f2)
+    t_fit=$(grep '^scikit-learn LogisticRegression' "$WORK/sk.txt" | cut -d'|' -f2)
+    sk_obj=$(grep '^scikit-learn LogisticRegression' "$WORK/sk.txt" | sed -E 's/.*objective ([-0-9.e]+).*/\1/')
+    total=$(awk -v a=$t_copy -v b=$t_load -v c=$t_fit 'BEGIN { printf "%.3f", a + b + c }')
+    row "export + load + scikit-learn, total" "$total s" "$(ratio $total $T_newton_arr)x the time of ooml newton (array) [target >= 2]"
+    row "objective: ooml newton - scikit-learn" "$(awk -v a=$OBJ -v b=$sk_obj 'BEGIN { printf "%.2e", a - b }')" "[target |.| <= 1e-6]"
+    # liblinear: svmlight format; it penalizes the bias as well, so its objective differs slightly
+    t0=$(date +%s.%N)
+    q -c "COPY (SELECT CASE WHEN y THEN '+1' ELSE '-1' END || ' ' || (SELECT string_agg(j || ':' || x[j], ' ') FROM generate_series(1, $D) j) FROM bench.t_arr) TO '$WORK/data.svm'"
+    t_svm=$(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.3f", b - a }')
+    C=$(awk -v n=$ROWS -v l=$L2 'BEGIN { printf "%.10g", 1 / (n * l) }')
+    t0=$(date +%s.%N)
+    liblinear-train -s 0 -c $C -B 1 -e 0.0001 -q "$WORK/data.svm" "$WORK/model.liblinear" >/dev/null
+    t_ll=$(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.3f", b - a }')
+    row "liblinear train -s 0 (export $t_svm s + train)" "$(awk -v a=$t_svm -v b=$t_ll 'BEGIN { printf "%.3f", a + b }') s" "train alone $t_ll s; bias penalized, objective $(python3 test/bench/sklearn_fit.py --objective "$WORK/data.csv" $L2 "$WORK/model.liblinear")"
+fi
+
+echo
+echo "-- 5. parallel passes: the same pass with 0 and 2 workers"
+PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+plan=$(q -c "$PAR EXPLAIN $(pass_sql gradient arr)" | grep -c 'Partial Aggregate' || true)
+defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
+row "plan with default costs, 2 workers allowed" "$defplan"
+for kind in gradient newton qr; do
+    for layout in arr col; do
+        s=$(q -c "$SERIAL SELECT round(bench.ms(\$bench\$$(pass_sql $kind $layout)\$bench\$, $REPS)::numeric, 1)" | tail -1)
+        p=$(q -c "$PAR SELECT round(bench.ms(\$bench\$$(pass_sql $kind $layout)\$bench\$, $REPS)::numeric, 1)" | tail -1)
+        row "$kind pass, $layout: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster [target >= 1.7]"
+    done
+done
+s=$(q -c "$SERIAL SELECT seconds FROM ooml.train_logreg('par0', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
+p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
+row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"
+row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
+
+echo
+echo "-- 6. memory: peak private memory (RssAnon) of the training backend"
+peak_rss() {  # relation, model name, then the rest of the train call; prints kB before and peak
+    local rel=$1 name=$2
+    PGAPPNAME=ooml_bench_mem psql -X -At -q -d $DB -c "$SERIAL SELECT pg_sleep(0.5); SELECT ooml.train_logreg('$name', '$rel', 'y', ARRAY['x'], l2 => $L2, replace => true)" > /dev/null &
+    local job=$!
+    local pid=""
+    for _ in $(seq 1 100); do
+        pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'ooml_bench_mem'")
+        [ -n "$pid" ] && break
+        sleep 0.02
+    done
+    local base peak=0 v
+    base=$(awk '/RssAnon/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
+    while kill -0 $job 2>/dev/null; do
+        v=$(awk '/RssAnon/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
+        [ "${v:-0}" -gt "$peak" ] && peak=$v
+        sleep 0.01
+    done
+    wait $job
+    echo "$base $peak"
+}
+read -r b1 p1 < <(peak_rss bench.t_arr mem1)
+row "$ROWS rows: RssAnon before training / peak during" "$p1 kB" "(before: $b1 kB)"
+if [ $BIG = 1 ]; then
+    BIGROWS=$((ROWS * 10))
+    q -c "CREATE TABLE bench.t_big AS SELECT * FROM bench.t_arr, generate_series(1, 10) g; VACUUM ANALYZE bench.t_big"
+    read -r b2 p2 < <(peak_rss bench.t_big mem10)
+    row "$BIGROWS rows: RssAnon before training / peak during" "$p2 kB" "(before: $b2 kB)"
+    row "peak at $BIGROWS rows / peak at $ROWS rows" "$(ratio $p2 $p1)" "[target <= 1.05]"
+    t=$(ms "SELECT sum(x[1]) FROM bench.t_big")
+    g=$(ms "SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, array_fill(0::float8, ARRAY[$((D + 1))]), ARRAY[$D], ARRAY['y', 'x']), y, x) AS r FROM bench.t_big) s")
+    n=$(ms "SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, array_fill(0::float8, ARRAY[$((D + 1))]), ARRAY[$D], ARRAY['y', 'x']), y, x) AS r FROM bench.t_big) s")
+    row "$BIGROWS rows: floor / gradient pass / Newton pass" "$t ms" "gradient $g ms ($(ratio $g $t)x), Newton $n ms ($(ratio $n $t)x)"
+fi
+if [ $QUICK = 0 ]; then
+    # the same training with a buffer pool 20x smaller than the table
+    size_mb=$(q -c "SELECT pg_table_size('bench.t_arr') / 1048576")
+    sb=$(( size_mb / 20 )); [ $sb -lt 1 ] && sb=1
+    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w -o "-c shared_buffers=${sb}MB" restart >/dev/null
+    q -c "$SERIAL SELECT ooml.train_logreg('small_pool', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" >/dev/null
+    diff=$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'small_pool') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'mem1') b USING (i)")
+    row "shared_buffers ${sb}MB (table ${size_mb}MB): coefficient difference" "$diff" "vs shared_buffers $(grep -m1 '^shared_buffers' "$OOML_PGBASE/data/postgresql.conf" | cut -d= -f2 | tr -d ' ')"
+    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w restart >/dev/null
+fi
+
+echo
+echo "-- 7. scoring: ooml.predict over all rows vs the same model written out in SQL (serial)"
+sqlarr=$(q -c "SELECT '1 / (1 + exp(-(' || coef[1] || (SELECT string_agg(format(' + (%s) * x[%s]', coef[j + 1], j), '') FROM generate_series(1, $D) j) || ')))' FROM ooml.models WHERE name = 'newton_arr'")
+sqlcol=$(q -c "SELECT '1 / (1 + exp(-(' || coef[1] || (SELECT string_agg(format(' + (%s) * c%s', coef[j + 1], j), '') FROM generate_series(1, $D) j) || ')))' FROM ooml.models WHERE name = 'newton_col'")
+a=$(ms "SELECT sum(ooml.predict('newton_arr', t)) FROM bench.t_arr t")
+b=$(ms "SELECT sum($sqlarr) FROM bench.t_arr")
+c=$(ms "SELECT sum(ooml.predict('newton_arr', x)) FROM bench.t_arr")
+row "sum(ooml.predict(m, t)), array layout" "$a ms" "SQL arithmetic: $b ms; ooml is $(ratio $b $a)x faster [target >= 1]"
+row "sum(ooml.predict(m, x)), feature array" "$c ms" "$(ratio $b $c)x faster than SQL"
+a=$(ms "SELECT sum(ooml.predict('newton_col', t)) FROM bench.t_col t")
+b=$(ms "SELECT sum($sqlcol) FROM bench.t_col")
+row "sum(ooml.predict(m, t)), column layout" "$a ms" "SQL arithmetic: $b ms; ooml is $(ratio $b $a)x faster [target >= 1]"
+same=$(q -c "SELECT max(abs(ooml.predict('newton_arr', t) - ($sqlarr))) FROM bench.t_arr t")
+row "largest difference between the two" "$same"
+
+psql -X -q -d postgres -c "DROP DATABASE $DB"
+rm -rf "$WORK"
+echo
+echo "benchmark done"

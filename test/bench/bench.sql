@@ -1,0 +1,63 @@
+-- Helpers of test/bench/bench.sh, loaded into the benchmark database.
+CREATE SCHEMA IF NOT EXISTS bench;
+
+-- Median wall time (ms) of a statement run reps times, measured in the server.
+CREATE OR REPLACE FUNCTION bench.ms(q text, reps int DEFAULT 5) RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    ts float8[] := '{}';
+BEGIN
+    EXECUTE q;      -- warm up: caches, the library, the buffer ring
+    FOR i IN 1 .. reps LOOP
+        t0 := clock_timestamp();
+        EXECUTE q;
+        ts := ts || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    END LOOP;
+    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(ts) v);
+END $$;
+
+-- Data from a known logistic model: x_j uniform on [-1, 1], true weights
+-- beta_0 = 0.25, beta_j = ((j % 5) - 2) / 2, y ~ Bernoulli(sigmoid(beta'x)).
+-- Two layouts: one float8[] column (t_arr), d separate columns (t_col).
+CREATE OR REPLACE FUNCTION bench.generate(n bigint, d int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    cols text;
+BEGIN
+    PERFORM setseed(0.42);
+    DROP TABLE IF EXISTS bench.t_arr, bench.t_col;
+    CREATE TABLE bench.t_arr (id bigint, x float8[], y boolean, yl float8);
+    INSERT INTO bench.t_arr
+    SELECT i, x, random() < 1 / (1 + exp(-eta)), eta + (random() - 0.5)
+      FROM (SELECT i, x, 0.25 + (SELECT sum(x[j] * ((j % 5) - 2) / 2.0) FROM generate_series(1, d) j) AS eta
+              FROM (SELECT i, ARRAY(SELECT random() * 2 - 1 FROM generate_series(1, d) WHERE i > 0) AS x
+                      FROM generate_series(1, n) i) a) b;
+    SELECT string_agg(format('x[%s] AS c%s', j, j), ', ') INTO cols FROM generate_series(1, d) j;
+    EXECUTE format('CREATE TABLE bench.t_col AS SELECT id, %s, y, yl FROM bench.t_arr', cols);
+END $$;
+
+-- The pass query of a kind over a layout, with its seed.
+CREATE OR REPLACE FUNCTION bench.pass_sql(kind text, layout text, d int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    fam text := CASE kind WHEN 'qr' THEN 'gaussian' ELSE 'binomial' END;
+    target text := CASE kind WHEN 'qr' THEN 'yl' ELSE 'y' END;
+    widths text;
+    names text;
+    args text;
+BEGIN
+    IF layout = 'arr' THEN
+        widths := format('ARRAY[%s]', d);
+        names := format('ARRAY[%L, ''x'']', target);
+        args := 'x';
+    ELSE
+        widths := format('array_fill(1, ARRAY[%s])', d);
+        SELECT format('ARRAY[%L, %s]', target, string_agg(format('%L', 'c' || j), ', ')),
+               string_agg('c' || j, ', ')
+          INTO names, args FROM generate_series(1, d) j;
+    END IF;
+    RETURN format('SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state(%L, %L, true, array_fill(0::float8, ARRAY[%s]), %s, %s%s), %s, %s) AS r FROM bench.t_%s) s',
+                  kind, fam, d + 1, widths, names,
+                  CASE kind WHEN 'qr' THEN ', refine => true' ELSE '' END, target, args, layout);
+END $$;
