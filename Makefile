@@ -40,3 +40,6 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 
 # every object depends on the shared headers
 $(OBJS): src/ooml.h src/dd.h
+
+# the double-double accumulation loops vectorize with the full cost model
+src/lsq.o: CFLAGS += -fvect-cost-model=dynamic

@@ -23,7 +23,7 @@ typedef struct dd
 } dd;
 
 /* s + e = a + b exactly */
-static inline void
+static pg_attribute_always_inline void
 dd_two_sum(double a, double b, double *s, double *e)
 {
 	double		t;
@@ -34,7 +34,7 @@ dd_two_sum(double a, double b, double *s, double *e)
 }
 
 /* p + e = a * b exactly */
-static inline void
+static pg_attribute_always_inline void
 dd_two_prod(double a, double b, double *p, double *e)
 {
 	*p = a * b;
@@ -42,7 +42,7 @@ dd_two_prod(double a, double b, double *p, double *e)
 }
 
 /* x += a (a double) */
-static inline void
+static pg_attribute_always_inline void
 dd_add_d(dd *x, double a)
 {
 	double		s,
@@ -55,7 +55,7 @@ dd_add_d(dd *x, double a)
 }
 
 /* x += y */
-static inline void
+static pg_attribute_always_inline void
 dd_add(dd *x, dd y)
 {
 	double		s,
@@ -68,7 +68,7 @@ dd_add(dd *x, dd y)
 }
 
 /* x += a * b (doubles), the product taken exactly */
-static inline void
+static pg_attribute_always_inline void
 dd_add_prod(dd *x, double a, double b)
 {
 	double		p,
@@ -84,7 +84,7 @@ dd_add_prod(dd *x, double a, double b)
 }
 
 /* x += y * b (y double-double, b double) */
-static inline void
+static pg_attribute_always_inline void
 dd_add_dd_prod(dd *x, dd y, double b)
 {
 	double		p,
@@ -95,7 +95,7 @@ dd_add_dd_prod(dd *x, dd y, double b)
 	dd_add(x, (dd) {p, e});
 }
 
-static inline double
+static pg_attribute_always_inline double
 dd_value(dd x)
 {
 	return x.hi + x.lo;

@@ -43,8 +43,11 @@
 
 #define MAX_REFINE	30
 
-/* Add a row to a QR state: buffer it, and fold the buffer when it is full. */
-void
+/*
+ * Add a row to a QR state: buffer it, and fold the buffer when it is full.
+ * (With FMA, each double-double product is two instructions, not a call.)
+ */
+OOML_CLONES void
 ooml_qr_add_row(OomlState *st, const OomlLayout *l, const double *x, double y)
 {
 	int			p = st->ncoef;
@@ -58,19 +61,33 @@ ooml_qr_add_row(OomlState *st, const OomlLayout *l, const double *x, double y)
 
 	if (l->gram)
 	{
-		dd		   *g = OOML_SECTION(st, l->gram, dd);
+		double		z[OOML_REFINE_MAX_COEF + 1];
+		double	   *hi = OOML_SECTION(st, l->gram, double);
+		double	   *lo = hi + (Size) q * q;
 
-		for (int j = 0; j < p; j++)
+		memcpy(z, x, sizeof(double) * p);
+		z[p] = y;
+		/* column j of the upper triangle += z_j z[0..j], in double-double */
+		for (int j = 0; j < q; j++)
 		{
-			dd		   *col = g + (Size) j * q;
-			double		xj = x[j];
+			double	   *restrict h = hi + (Size) j * q;
+			double	   *restrict e = lo + (Size) j * q;
+			const double zj = z[j];
 
 			for (int i = 0; i <= j; i++)
-				dd_add_prod(&col[i], x[i], xj);
+			{
+				double		prod,
+							perr,
+							sum,
+							serr;
+
+				dd_two_prod(z[i], zj, &prod, &perr);
+				dd_two_sum(h[i], prod, &sum, &serr);
+				serr += e[i] + perr;
+				h[i] = sum + serr;
+				e[i] = serr - (h[i] - sum);
+			}
 		}
-		for (int i = 0; i < p; i++)
-			dd_add_prod(&g[(Size) p * q + i], x[i], y);
-		dd_add_prod(&g[(Size) p * q + p], y, y);
 	}
 
 	if (++st->nbuf == OOML_QR_BLOCK)
@@ -102,20 +119,41 @@ ooml_qr_merge(OomlState *a, const OomlState *b, const OomlLayout *l)
 
 	if (l->gram)
 	{
-		dd		   *ga = OOML_SECTION(a, l->gram, dd);
-		const dd   *gb = OOML_SECTION(b, l->gram, const dd);
+		double	   *ha = OOML_SECTION(a, l->gram, double);
+		double	   *la = ha + (Size) q * q;
+		const double *hb = OOML_SECTION(b, l->gram, const double);
+		const double *lb = hb + (Size) q * q;
 
 		for (Size i = 0; i < (Size) q * q; i++)
-			dd_add(&ga[i], gb[i]);
+		{
+			dd			x = {ha[i], la[i]};
+
+			dd_add(&x, (dd) {hb[i], lb[i]});
+			ha[i] = x.hi;
+			la[i] = x.lo;
+		}
 	}
 	pfree(tmp);
 }
 
-/* element (i, j) of a symmetric matrix stored in the upper triangle */
-static inline dd
-sym(const dd *g, int q, int i, int j)
+/*
+ * The double-double Gram matrix: its high parts, then its low parts, each
+ * q x q with the upper triangle used.
+ */
+typedef struct Gram
 {
-	return i <= j ? g[(Size) j * q + i] : g[(Size) i * q + j];
+	const double *hi;
+	const double *lo;
+	int			q;
+} Gram;
+
+/* element (i, j), i and j in any order */
+static inline dd
+sym(const Gram *g, int i, int j)
+{
+	Size		k = i <= j ? (Size) j * g->q + i : (Size) i * g->q + j;
+
+	return (dd) {g->hi[k], g->lo[k]};
 }
 
 static inline dd
@@ -153,10 +191,18 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	double	   *beta = palloc(sizeof(double) * p);
 	double	   *g = palloc(sizeof(double) * p);
 	double	   *c = palloc(sizeof(double) * p * p);
-	const dd   *gram = l->gram ? OOML_SECTION(st, l->gram, const dd) : NULL;
+	Gram		gram_s;
+	const Gram *gram = NULL;
 	double		pen_norm = 0.0;
 
 	memset(fit, 0, sizeof(*fit));
+	if (l->gram)
+	{
+		gram_s.hi = OOML_SECTION(st, l->gram, const double);
+		gram_s.lo = gram_s.hi + (Size) q * q;
+		gram_s.q = q;
+		gram = &gram_s;
+	}
 
 	/* the R factor of [X y], with the buffered rows and the ridge rows */
 	memcpy(r, OOML_SECTION(st, l->raug, const double), sizeof(double) * q * q);
@@ -199,10 +245,10 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < p; i++)
 		{
-			dd			s = gram[(Size) p * q + i]; /* (X'y)_i */
+			dd			s = sym(gram, i, p); /* (X'y)_i */
 
 			for (int j = 0; j < p; j++)
-				dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), beta[j]);
+				dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), beta[j]);
 			if (i >= first_pen)
 				dd_add_prod(&s, -pen, beta[i]);
 			g[i] = dd_value(s);
@@ -224,19 +270,19 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 
 	if (gram)
 	{
-		dd			rss = gram[(Size) p * q + p];	/* y'y */
+		dd			rss = sym(gram, p, p);	/* y'y */
 		dd			tss = rss;
 		double		gmax = 0.0;
 
 		/* RSS = y'y - beta'(2 X'y - X'X beta); the gradient on the way */
 		for (int i = 0; i < p; i++)
 		{
-			dd			s = gram[(Size) p * q + i];
+			dd			s = sym(gram, i, p);
 
 			for (int j = 0; j < p; j++)
-				dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), beta[j]);
+				dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), beta[j]);
 			gmax = Max(gmax, fabs(dd_value(s) - (i >= first_pen ? pen * beta[i] : 0.0)));
-			dd_add(&s, gram[(Size) p * q + i]);
+			dd_add(&s, sym(gram, i, p));
 			dd_add_dd_prod(&rss, dd_neg(s), beta[i]);
 		}
 		fit->rss = Max(0.0, dd_value(rss));
@@ -245,7 +291,7 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 		/* TSS about the mean: sum (y - m)^2 = y'y - 2 m sum y + n m^2 */
 		if (first_pen)
 		{
-			dd			sumy = gram[(Size) p * q];	/* column 0 is the intercept */
+			dd			sumy = sym(gram, 0, p);	/* column 0 is the intercept */
 			double		m = dd_value(sumy) / n;
 			double		nm,
 						nm_err;
@@ -288,7 +334,7 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 					dd			s = {i == k ? 1.0 : 0.0, 0.0};
 
 					for (int j = 0; j < p; j++)
-						dd_add_dd_prod(&s, dd_neg(sym(gram, q, i, j)), c[(Size) k * p + j]);
+						dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), c[(Size) k * p + j]);
 					if (i >= first_pen)
 						dd_add_prod(&s, -pen, c[(Size) k * p + i]);
 					e[(Size) k * p + i] = dd_value(s);

@@ -50,7 +50,8 @@
  *							column after the other), or the rows sqrt(d2loss) x
  *							waiting to be added to hess by one dsyrk (NEWTON:
  *							B * ncoef, one row after the other)
- *	dd		gram[q^2]		[X y]'[X y] in double-double (QR with REFINE)
+ *	double	gram[2 q^2]		[X y]'[X y] in double-double (QR with REFINE):
+ *							the high parts, then the low parts
  *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
  *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
  *	char	names[names_len] target name, then one name per feature
@@ -75,7 +76,10 @@ typedef enum OomlPassKind
 #define OOML_PASS_KIND_MAX	3
 
 /* rows a QR or Newton state buffers before folding them in with BLAS */
-#define OOML_QR_BLOCK		32
+#define OOML_QR_BLOCK		64
+
+/* most coefficients of a QR pass that refines (its cost per row is O(p^2)) */
+#define OOML_REFINE_MAX_COEF 64
 
 /* flags */
 #define OOML_FLAG_INTERCEPT		0x0001	/* coef[0] is an intercept */
@@ -249,6 +253,17 @@ extern void ooml_qr_add_row(OomlState *st, const OomlLayout *l,
 							const double *x, double y);
 extern void ooml_qr_merge(OomlState *a, const OomlState *b, const OomlLayout *l);
 extern void ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit);
+
+/*
+ * Hot loops that gain from instructions newer than the x86-64 baseline get
+ * a second, FMA/AVX2 version, chosen when the library is loaded (GCC's
+ * target_clones); the baseline version stays for older processors.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define OOML_CLONES	__attribute__((target_clones("fma", "default")))
+#else
+#define OOML_CLONES
+#endif
 
 /*
  * Dot product with four independent partial sums: a single running sum is

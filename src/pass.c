@@ -270,7 +270,7 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
  * ooml_pass_transfn(state, seed, target, VARIADIC features)
  *		Add one row to the state.
  */
-Datum
+OOML_CLONES Datum
 ooml_pass_transfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;

@@ -192,6 +192,9 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
+	if ((st->flags & OOML_FLAG_REFINE) &&
+		(st->kind != OOML_PASS_QR || st->ncoef > OOML_REFINE_MAX_COEF))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "Only QR passes of at most 64 coefficients refine.");
 	if (!(st->l2 >= 0.0) || isinf(st->l2))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The penalty is not a finite number >= 0.");
 
@@ -541,6 +544,11 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("refine applies to QR passes only")));
+	if ((flags & OOML_FLAG_REFINE) &&
+		ArrayGetNItems(ARR_NDIM(coef_a), ARR_DIMS(coef_a)) > OOML_REFINE_MAX_COEF)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a QR pass refines at most %d coefficients", OOML_REFINE_MAX_COEF)));
 	if ((flags & OOML_FLAG_SOLVE) &&
 		(kind != OOML_PASS_NEWTON || !ooml_family(family)->quadratic))
 		ereport(ERROR,

@@ -124,7 +124,7 @@ if [ $QUICK = 0 ]; then
     q -c "COPY (SELECT y::int, $(seq -s, 1 $D | sed -E 's/([0-9]+)/x[\1]/g') FROM bench.t_arr) TO '$WORK/data.csv' (FORMAT csv)"
     t_copy=$(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.3f", b - a }')
     row "COPY to CSV" "$t_copy s"
-    python3 test/bench/sklearn_fit.py "$WORK/data.csv" $L2 > "$WORK/sk.txt"
+    /usr/bin/python3 test/bench/sklearn_fit.py "$WORK/data.csv" $L2 > "$WORK/sk.txt"
     cat "$WORK/sk.txt" | while IFS='|' read -r what secs extra; do row "$what" "$secs s" "$extra"; done
     t_load=$(grep '^numpy.loadtxt' "$WORK/sk.txt" | cut -d'|' -f2)
     t_fit=$(grep '^scikit-learn LogisticRegression' "$WORK/sk.txt" | cut -d'|' -f2)
@@ -140,7 +140,7 @@ if [ $QUICK = 0 ]; then
     t0=$(date +%s.%N)
     liblinear-train -s 0 -c $C -B 1 -e 0.0001 -q "$WORK/data.svm" "$WORK/model.liblinear" >/dev/null
     t_ll=$(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.3f", b - a }')
-    row "liblinear train -s 0 (export $t_svm s + train)" "$(awk -v a=$t_svm -v b=$t_ll 'BEGIN { printf "%.3f", a + b }') s" "train alone $t_ll s; bias penalized, objective $(python3 test/bench/sklearn_fit.py --objective "$WORK/data.csv" $L2 "$WORK/model.liblinear")"
+    row "liblinear train -s 0 (export $t_svm s + train)" "$(awk -v a=$t_svm -v b=$t_ll 'BEGIN { printf "%.3f", a + b }') s" "train alone $t_ll s; bias penalized, objective $(/usr/bin/python3 test/bench/sklearn_fit.py --objective "$WORK/data.csv" $L2 "$WORK/model.liblinear")"
 fi
 
 echo

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """What a user would do instead of ooml: load an exported CSV into NumPy and
 fit scikit-learn's LogisticRegression with the same penalty.
 
