@@ -149,6 +149,9 @@ PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET p
 plan=$(q -c "$PAR EXPLAIN $(pass_sql gradient arr)" | grep -c 'Partial Aggregate' || true)
 defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
 row "plan with default costs, 2 workers allowed" "$defplan"
+f0=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
+f2=$(q -c "$PAR SELECT round(bench.ms(\$bench\$SELECT sum(x[1]) FROM bench.t_arr\$bench\$, $REPS)::numeric, 1)" | tail -1)
+row "floor scan: 0 workers $f0 ms, 2 workers" "$f2 ms" "$(ratio $f0 $f2)x faster (what the machine allows a scan)"
 for kind in gradient newton qr; do
     for layout in arr col; do
         s=$(q -c "$SERIAL SELECT round(bench.ms(\$bench\$$(pass_sql $kind $layout)\$bench\$, $REPS)::numeric, 1)" | tail -1)
@@ -199,11 +202,12 @@ fi
 if [ $QUICK = 0 ]; then
     # the same training with a buffer pool 20x smaller than the table
     size_mb=$(q -c "SELECT pg_table_size('bench.t_arr') / 1048576")
+    big_sb=$(q -c "SHOW shared_buffers")
     sb=$(( size_mb / 20 )); [ $sb -lt 1 ] && sb=1
     as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w -o "-c shared_buffers=${sb}MB" restart >/dev/null
     q -c "$SERIAL SELECT ooml.train_logreg('small_pool', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" >/dev/null
     diff=$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'small_pool') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'mem1') b USING (i)")
-    row "shared_buffers ${sb}MB (table ${size_mb}MB): coefficient difference" "$diff" "vs shared_buffers $(grep -m1 '^shared_buffers' "$OOML_PGBASE/data/postgresql.conf" | cut -d= -f2 | tr -d ' ')"
+    row "shared_buffers ${sb}MB (table ${size_mb}MB): coefficient difference" "$diff" "vs shared_buffers $big_sb"
     as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w restart >/dev/null
 fi
 
