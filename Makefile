@@ -14,6 +14,7 @@ OBJS = \
 	src/lsq.o \
 	src/predict.o \
 	src/vecops.o \
+	src/optim.o \
 	src/distrib.o
 
 # The extension script is assembled from src/sql/ in file-name order.

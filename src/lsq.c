@@ -184,8 +184,9 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	int			p = st->ncoef;
 	int			q = p + 1;
 	int			first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	const double *pw = OOML_SECTION(st, l->pw, const double);
 	double		n = st->sum_w;
-	double		pen = n * st->l2;	/* penalty of the summed objective */
+	double		pen = n * st->l2;	/* penalty of the summed objective, times pw */
 	double	   *r = palloc(sizeof(double) * q * q);
 	double	   *tmp = palloc(sizeof(double) * Max(OOML_QR_BLOCK, p) * q);
 	double	   *beta = palloc(sizeof(double) * p);
@@ -212,8 +213,8 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	if (pen > 0.0)
 	{
 		memset(tmp, 0, sizeof(double) * p * q);
-		for (int j = first_pen; j < p; j++)
-			tmp[(Size) j * p + j] = sqrt(pen);
+		for (int j = 0; j < p; j++)
+			tmp[(Size) j * p + j] = sqrt(pen * pw[j]);
 		ooml_tsqr_add(q, r, tmp, p, p, false);
 	}
 
@@ -249,8 +250,7 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 
 			for (int j = 0; j < p; j++)
 				dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), beta[j]);
-			if (i >= first_pen)
-				dd_add_prod(&s, -pen, beta[i]);
+			dd_add_prod(&s, -pen * pw[i], beta[i]);
 			g[i] = dd_value(s);
 		}
 		ooml_triangular_solve(p, r, q, g, true);
@@ -265,8 +265,8 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	}
 	fit->solution = beta;
 
-	for (int j = first_pen; j < p; j++)
-		pen_norm += beta[j] * beta[j];
+	for (int j = 0; j < p; j++)
+		pen_norm += pw[j] * beta[j] * beta[j];
 
 	if (gram)
 	{
@@ -281,7 +281,7 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 
 			for (int j = 0; j < p; j++)
 				dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), beta[j]);
-			gmax = Max(gmax, fabs(dd_value(s) - (i >= first_pen ? pen * beta[i] : 0.0)));
+			gmax = Max(gmax, fabs(dd_value(s) - pen * pw[i] * beta[i]));
 			dd_add(&s, sym(gram, i, p));
 			dd_add_dd_prod(&rss, dd_neg(s), beta[i]);
 		}
@@ -335,8 +335,7 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 
 					for (int j = 0; j < p; j++)
 						dd_add_dd_prod(&s, dd_neg(sym(gram, i, j)), c[(Size) k * p + j]);
-					if (i >= first_pen)
-						dd_add_prod(&s, -pen, c[(Size) k * p + i]);
+					dd_add_prod(&s, -pen * pw[i], c[(Size) k * p + i]);
 					e[(Size) k * p + i] = dd_value(s);
 					emax = Max(emax, fabs(e[(Size) k * p + i]));
 				}
@@ -361,7 +360,8 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	}
 	fit->std_err = palloc(sizeof(double) * p);
 	{
-		double		dispersion = n > p ? fit->rss / (n - p) : NAN;
+		double		df = (double) st->n_rows - p;
+		double		dispersion = df > 0 ? fit->rss / df : NAN;
 
 		for (int j = 0; j < p; j++)
 			fit->std_err[j] = sqrt(dispersion * c[(Size) j * p + j]);

@@ -41,8 +41,14 @@
  *
  *	int32	widths[nargs]	values each feature argument contributes
  *	int32	types[nargs]	OomlArgType of each feature argument (0 = unset)
- *	double	coef[ncoef]		weights the pass is evaluated at
+ *	double	coef[ncoef]		weights the pass is evaluated at (SGD: the
+ *							current iterate, updated row by row)
  *	double	grad[ncoef]		sum of w * dloss/deta * x
+ *	double	pw[ncoef]		penalty weights: the penalty is
+ *							l2/2 sum pw_j b_j^2 (+ l1 sum sqrt(pw_j) |b_j|);
+ *							0 for the intercept, 1 or sd_j^2 (standardize)
+ *	double	avg[ncoef]		SGD: average of the iterates of this pass
+ *	double	ada[ncoef]		SGD: AdaGrad's sums of squared gradients
  *	double	hess[ncoef^2]	sum of w * d2loss/deta2 * x x' (NEWTON only;
  *							upper triangle, column-major)
  *	double	raug[q^2]		R factor of [X y], q = ncoef + 1 (QR only)
@@ -70,10 +76,11 @@ typedef enum OomlPassKind
 {
 	OOML_PASS_GRADIENT = 1,		/* loss and gradient: O(p) state */
 	OOML_PASS_NEWTON = 2,		/* loss, gradient and Hessian: O(p^2) */
-	OOML_PASS_QR = 3			/* least squares by tall-skinny QR: O(p^2) */
+	OOML_PASS_QR = 3,			/* least squares by tall-skinny QR: O(p^2) */
+	OOML_PASS_SGD = 4			/* one epoch of stochastic gradient: O(p) */
 } OomlPassKind;
 
-#define OOML_PASS_KIND_MAX	3
+#define OOML_PASS_KIND_MAX	4
 
 /* rows a QR or Newton state buffers before folding them in with BLAS */
 #define OOML_QR_BLOCK		64
@@ -88,7 +95,9 @@ typedef enum OomlPassKind
 #define OOML_FLAG_REFINE		0x0008	/* QR: double-double Gram, refinement */
 #define OOML_FLAG_SOLVE			0x0010	/* NEWTON, quadratic loss: report the
 										 * statistics at the Newton point */
-#define OOML_FLAG_ALL			0x001F
+#define OOML_FLAG_WEIGHTS		0x0020	/* a row weight follows the target */
+#define OOML_FLAG_HESSIAN		0x0040	/* NEWTON final: return the Hessian */
+#define OOML_FLAG_ALL			0x007F
 
 typedef struct OomlState
 {
@@ -103,11 +112,13 @@ typedef struct OomlState
 	int32		names_len;		/* bytes in the names section */
 	int32		target_type;	/* OomlArgType of the target (0 = unset) */
 	int32		nbuf;			/* QR, NEWTON: rows in qbuf */
-	int32		reserved;		/* zero */
+	int32		weight_type;	/* OomlArgType of the row weight (0 = none) */
 	int64		n_rows;			/* rows used */
 	int64		n_skipped;		/* rows skipped for a NULL */
 	int64		n_boundary;		/* rows fitted at the family's boundary */
-	double		l2;				/* ridge penalty (intercept excluded) */
+	double		l2;				/* ridge penalty, weighted by pw */
+	double		l1;				/* lasso penalty (SGD only; else the driver's) */
+	double		lr;				/* SGD: AdaGrad's learning rate */
 	double		sum_w;			/* sum of weights */
 	double		sum_wy;			/* sum of w * y */
 	double		sum_wyy;		/* sum of w * y^2 */
@@ -122,6 +133,9 @@ typedef struct OomlLayout
 	Size		types;
 	Size		coef;
 	Size		grad;
+	Size		pw;
+	Size		avg;			/* 0 if absent */
+	Size		ada;			/* 0 if absent */
 	Size		hess;			/* 0 if absent */
 	Size		raug;			/* 0 if absent */
 	Size		qbuf;			/* 0 if absent */

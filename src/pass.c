@@ -43,6 +43,13 @@ PG_FUNCTION_INFO_V1(ooml_pass_final);
 /* below this reciprocal condition number the Hessian is treated as singular */
 #define OOML_RCOND_MIN	1e-13
 
+/* The argument number of the first feature: after the weight, if any. */
+static inline int
+first_feature(const OomlState *st)
+{
+	return ARG_FIRST_FEATURE + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0);
+}
+
 /*
  * Start a pass: copy the seed into the aggregate's memory, zero the sums,
  * and record how each argument is read.
@@ -56,6 +63,7 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 	int32	   *types;
 	int32	   *widths;
 	Oid			typid;
+	int			first;
 
 	if (PG_ARGISNULL(ARG_SEED))
 		ereport(ERROR,
@@ -68,11 +76,14 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 
 	seed = PG_GETARG_OOMLSTATE(ARG_SEED);
 	ooml_state_check(seed, VARSIZE(seed));
-	if (PG_NARGS() - ARG_FIRST_FEATURE != seed->nargs)
+	first = first_feature(seed);
+	if (PG_NARGS() - first != seed->nargs)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ooml.pass got %d feature arguments, but its seed describes %d",
-						PG_NARGS() - ARG_FIRST_FEATURE, seed->nargs)));
+						PG_NARGS() - first, seed->nargs),
+				 errdetail("The arguments are the seed, the target%s, then the features.",
+						   (seed->flags & OOML_FLAG_WEIGHTS) ? ", the row weight" : "")));
 
 	st = (OomlState *) MemoryContextAlloc(aggcxt, VARSIZE(seed));
 	memcpy(st, seed, VARSIZE(seed));
@@ -88,11 +99,25 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 						ooml_state_name(st, 0), format_type_be(typid)),
 				 errhint("A target must be boolean or numeric.")));
 
+	st->weight_type = OOML_ARG_UNSET;
+	if (st->flags & OOML_FLAG_WEIGHTS)
+	{
+		typid = get_fn_expr_argtype(fcinfo->flinfo, ARG_TARGET + 1);
+		st->weight_type = ooml_arg_type(typid);
+		if (st->weight_type == OOML_ARG_UNSET || ooml_arg_is_array(st->weight_type) ||
+			st->weight_type == OOML_ARG_BOOL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("weight column \"%s\" has type %s, which ooml cannot use as a weight",
+							ooml_state_name(st, st->nargs + 1), format_type_be(typid)),
+					 errhint("Row weights must be numeric.")));
+	}
+
 	types = OOML_SECTION(st, l.types, int32);
 	widths = OOML_SECTION(st, l.widths, int32);
 	for (int i = 0; i < st->nargs; i++)
 	{
-		typid = get_fn_expr_argtype(fcinfo->flinfo, ARG_FIRST_FEATURE + i);
+		typid = get_fn_expr_argtype(fcinfo->flinfo, first + i);
 		types[i] = ooml_arg_type(typid);
 		if (types[i] == OOML_ARG_UNSET)
 			ereport(ERROR,
@@ -194,10 +219,12 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 	double	   *x = OOML_SECTION(st, l->xbuf, double) + off;
 	int			k = 0;
 
+	int			first = first_feature(st);
+
 	/* features in separate float8 columns: the tightest loop */
 	if (all_float8)
 	{
-		const NullableDatum *args = fcinfo->args + ARG_FIRST_FEATURE;
+		const NullableDatum *args = fcinfo->args + first;
 
 		for (int i = 0; i < st->nargs; i++)
 		{
@@ -212,9 +239,9 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 	{
 		ArrayType  *a;
 
-		if (PG_ARGISNULL(ARG_FIRST_FEATURE))
+		if (PG_ARGISNULL(first))
 			return NULL;
-		a = DatumGetArrayTypeP(PG_GETARG_DATUM(ARG_FIRST_FEATURE));
+		a = DatumGetArrayTypeP(PG_GETARG_DATUM(first));
 
 		/*
 		 * Copy even this: one memcpy keeps many loads of the tuple in flight,
@@ -235,11 +262,11 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 
 	for (int i = 0; i < st->nargs; i++)
 	{
-		Datum		d = PG_GETARG_DATUM(ARG_FIRST_FEATURE + i);
+		Datum		d = PG_GETARG_DATUM(first + i);
 		int			got;
 		OomlReadStatus status;
 
-		if (PG_ARGISNULL(ARG_FIRST_FEATURE + i))
+		if (PG_ARGISNULL(first + i))
 			return NULL;
 		switch (types[i])
 		{
@@ -267,6 +294,44 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 }
 
 /*
+ * One step of stochastic gradient descent on one row (Bismarck): the
+ * gradient of the row's loss plus the ridge term, an AdaGrad step per
+ * coordinate, the l1 term by its proximal map (soft thresholding), and the
+ * running average of the iterates, which is what the pass returns.  dl is
+ * the row's weight times dloss/deta.
+ */
+static void
+sgd_step(OomlState *st, const OomlLayout *l, const double *xf, int off, int nf,
+		 double dl)
+{
+	int			p = st->ncoef;
+	double	   *restrict beta = OOML_SECTION(st, l->coef, double);
+	double	   *restrict avg = OOML_SECTION(st, l->avg, double);
+	double	   *restrict ada = OOML_SECTION(st, l->ada, double);
+	const double *restrict pw = OOML_SECTION(st, l->pw, const double);
+	double		k = (double) st->n_rows;
+
+	for (int j = 0; j < p; j++)
+	{
+		double		xj = j < off ? 1.0 : xf[j - off];
+		double		g = dl * xj + st->l2 * pw[j] * beta[j];
+		double		step;
+
+		ada[j] += g * g;
+		step = st->lr / (sqrt(ada[j]) + 1e-12);
+		beta[j] -= step * g;
+		if (st->l1 > 0.0 && pw[j] > 0.0)
+		{
+			double		t = step * st->l1 * sqrt(pw[j]);
+
+			beta[j] = beta[j] > t ? beta[j] - t : beta[j] < -t ? beta[j] + t : 0.0;
+		}
+		avg[j] += (beta[j] - avg[j]) / k;
+	}
+	(void) nf;
+}
+
+/*
  * ooml_pass_transfn(state, seed, target, VARIADIC features)
  *		Add one row to the state.
  */
@@ -288,7 +353,8 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 				eta,
 				loss,
 				d1,
-				d2;
+				d2,
+				w = 1.0;
 
 	/* the state is updated in place: only ever inside an aggregate */
 	if (!(fcinfo->context && IsA(fcinfo->context, AggState)) &&
@@ -324,6 +390,26 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
+	/* the row weight: NULL skips the row, 0 leaves it out, < 0 is an error */
+	if (st->flags & OOML_FLAG_WEIGHTS)
+	{
+		if (PG_ARGISNULL(ARG_TARGET + 1))
+		{
+			st->n_skipped++;
+			PG_RETURN_POINTER(st);
+		}
+		w = ooml_read_scalar(PG_GETARG_DATUM(ARG_TARGET + 1),
+							 (OomlArgType) st->weight_type);
+		if (!(w >= 0.0) || isinf(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight column \"%s\" has the value %g",
+							ooml_state_name(st, st->nargs + 1), w),
+					 errdetail("Row weights must be finite numbers >= 0.")));
+		if (w == 0.0)
+			PG_RETURN_POINTER(st);
+	}
+
 	fam = ooml_family(st->family);
 	switch (st->target_type)
 	{
@@ -341,9 +427,15 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	if (!isfinite(y) || (fam->binary_target ? (y != 0.0 && y != 1.0) : !fam->valid_target(y)))
 		bad_target(st, y);
 
+	st->n_rows++;
+	st->sum_w += w;
+	st->sum_wy += w * y;
+	st->sum_wyy += w * y * y;
+
 	if (st->kind == OOML_PASS_QR)
 	{
 		double	   *x = OOML_SECTION(st, l.xbuf, double);
+		double		sw = sqrt(w);
 
 		/* the QR pass wants the whole row, intercept first, in one place */
 		if (xf != x + off)
@@ -353,11 +445,11 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		for (int j = 0; j < p; j++)
 			if (!isfinite(x[j]))
 				check_finite_row(st, &l, x + off);
-		st->n_rows++;
-		st->sum_w += 1.0;
-		st->sum_wy += y;
-		st->sum_wyy += y * y;
-		ooml_qr_add_row(st, &l, x, y);
+		/* a weighted row is the row scaled by sqrt(w) */
+		if (w != 1.0)
+			for (int j = 0; j < p; j++)
+				x[j] *= sw;
+		ooml_qr_add_row(st, &l, x, sw * y);
 		PG_RETURN_POINTER(st);
 	}
 
@@ -375,20 +467,21 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	fam->row(y, eta, &loss, &d1, &d2);
 	if (fam->at_boundary && fam->at_boundary(eta))
 		st->n_boundary++;
+	st->loss += w * loss;
 
-	st->n_rows++;
-	st->sum_w += 1.0;
-	st->sum_wy += y;
-	st->sum_wyy += y * y;
-	st->loss += loss;
+	if (st->kind == OOML_PASS_SGD)
+	{
+		sgd_step(st, &l, xf, off, nf, w * d1);
+		PG_RETURN_POINTER(st);
+	}
 
 	grad = OOML_SECTION(st, l.grad, double);
 	if (off)
-		grad[0] += d1;
+		grad[0] += w * d1;
 	{
 		double	   *restrict g = grad + off;
 		const double *restrict xv = xf;
-		const double a = d1;	/* a copy the compiler knows nothing aliases */
+		const double a = w * d1;	/* a copy the compiler knows nothing aliases */
 
 		for (int j = 0; j < nf; j++)
 			g[j] += a * xv[j];
@@ -396,10 +489,10 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 
 	if (l.hess)
 	{
-		/* buffer the row sqrt(d2) x; every OOML_QR_BLOCK rows, one dsyrk */
+		/* buffer the row sqrt(w d2) x; every OOML_QR_BLOCK rows, one dsyrk */
 		double	   *restrict buf = OOML_SECTION(st, l.qbuf, double) + (Size) st->nbuf * p;
 		const double *restrict xv = xf;
-		double		s = d2 > 0.0 ? sqrt(d2) : 0.0;
+		double		s = d2 > 0.0 ? sqrt(w * d2) : 0.0;
 
 		if (off)
 			buf[0] = s;
@@ -420,13 +513,13 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 
 		if (off)
 		{
-			sumx[-1] += 1.0;
-			sumxx[-1] += 1.0;
+			sumx[-1] += w;
+			sumxx[-1] += w;
 		}
 		for (int j = 0; j < nf; j++)
 		{
-			sumx[j] += xf[j];
-			sumxx[j] += xf[j] * xf[j];
+			sumx[j] += w * xf[j];
+			sumxx[j] += w * xf[j] * xf[j];
 		}
 	}
 
@@ -454,11 +547,20 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 	ooml_state_check(b, VARSIZE(b));
 	ooml_layout(a->kind, a->flags, a->nargs, a->ncoef, a->names_len, &l);
 
+	/*
+	 * Same pass: same shape, columns, penalties and weights (SGD states
+	 * start from the same weights but move, so their weights are not
+	 * compared).
+	 */
 	if (a->kind != b->kind || a->family != b->family || a->flags != b->flags ||
 		a->nargs != b->nargs || a->ncoef != b->ncoef ||
 		a->names_len != b->names_len || a->target_type != b->target_type ||
-		a->l2 != b->l2 ||
-		memcmp((char *) a + l.widths, (char *) b + l.widths, l.grad - l.widths) != 0 ||
+		a->weight_type != b->weight_type ||
+		a->l2 != b->l2 || a->l1 != b->l1 || a->lr != b->lr ||
+		memcmp((char *) a + l.widths, (char *) b + l.widths, l.coef - l.widths) != 0 ||
+		(a->kind != OOML_PASS_SGD &&
+		 memcmp((char *) a + l.coef, (char *) b + l.coef, l.grad - l.coef) != 0) ||
+		memcmp((char *) a + l.pw, (char *) b + l.pw, sizeof(double) * a->ncoef) != 0 ||
 		memcmp((char *) a + l.names, (char *) b + l.names, a->names_len) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -472,6 +574,22 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 
 		memcpy(copy, a, VARSIZE(a));
 		a = copy;
+	}
+
+	/* SGD: the models average, weighted by rows (Bismarck's merge) */
+	if (a->kind == OOML_PASS_SGD && b->n_rows > 0)
+	{
+		double		fa = (double) a->n_rows / (double) (a->n_rows + b->n_rows);
+		Size		sections[] = {l.coef, l.avg, l.ada};
+
+		for (int k = 0; k < lengthof(sections); k++)
+		{
+			double	   *va = (double *) ((char *) a + sections[k]);
+			const double *vb = (const double *) ((const char *) b + sections[k]);
+
+			for (int j = 0; j < a->ncoef; j++)
+				va[j] = fa * va[j] + (1.0 - fa) * vb[j];
+		}
 	}
 
 	a->n_rows += b->n_rows;
@@ -572,6 +690,8 @@ enum
 	R_RSS,
 	R_TSS,
 	R_SOLUTION,
+	R_HESSIAN,
+	R_ADAGRAD,
 	R_NCOLUMNS
 };
 
@@ -598,20 +718,26 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 {
 	const OomlFamily *fam = ooml_family(st->family);
 	int			p = st->ncoef;
-	int			first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	const double *pw = OOML_SECTION(st, l->pw, const double);
 	double		n = st->sum_w;
+	double		df = (double) st->n_rows - p;
 	double	   *h = palloc(sizeof(double) * p * p);
 	double	   *scale = palloc(sizeof(double) * p);
 	double	   *dir = palloc(sizeof(double) * p);
 	double		rcond = 0.0;
 	int			info;
 
-	/* H = hess / n + l2 I (penalized part), full, then equilibrated */
+	/* H = hess / n + l2 diag(pw), full, then equilibrated */
 	full_hessian(st, l, h);
 	for (int i = 0; i < p * p; i++)
 		h[i] /= n;
-	for (int j = first_pen; j < p; j++)
-		h[(Size) j * p + j] += st->l2;
+	for (int j = 0; j < p; j++)
+		h[(Size) j * p + j] += st->l2 * pw[j];
+	if (st->flags & OOML_FLAG_HESSIAN)
+	{
+		values[R_HESSIAN] = float8_array(h, p * p);
+		nulls[R_HESSIAN] = false;
+	}
 	for (int j = 0; j < p; j++)
 		scale[j] = h[(Size) j * p + j] > 0.0 ? 1.0 / sqrt(h[(Size) j * p + j]) : 1.0;
 	for (int j = 0; j < p; j++)
@@ -626,8 +752,8 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		int			rank;
 
 		full_hessian(st, l, h);
-		for (int j = first_pen; j < p; j++)
-			h[(Size) j * p + j] += st->l2 * n;
+		for (int j = 0; j < p; j++)
+			h[(Size) j * p + j] += st->l2 * pw[j] * n;
 		for (int j = 0; j < p; j++)
 			for (int i = 0; i < p; i++)
 				h[(Size) j * p + i] *= scale[i] * scale[j];
@@ -680,8 +806,8 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 
 			for (int j = 0; j < p; j++)
 				sol[j] = coef[j] + dir[j];
-			for (int j = first_pen; j < p; j++)
-				pen += 0.5 * st->l2 * sol[j] * sol[j];
+			for (int j = 0; j < p; j++)
+				pen += 0.5 * st->l2 * pw[j] * sol[j] * sol[j];
 			rss = Max(0.0, 2.0 * n * (f_new - pen));
 			values[R_SOLUTION] = float8_array(sol, p);
 			values[R_LOSS] = Float8GetDatum(f_new);
@@ -696,7 +822,6 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 	{
 		double	   *se = palloc(sizeof(double) * p);
 		double		dispersion = 1.0;
-		double		df = n - p;
 
 		/*
 		 * Covariance of the estimates: the inverse Hessian of the summed
@@ -774,8 +899,9 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 	Datum		values[R_NCOLUMNS];
 	bool		nulls[R_NCOLUMNS];
 	int			p;
-	int			first_pen;
+	bool		intercept;
 	const double *coef;
+	const double *pw;
 	double	   *g;
 	double		n,
 				penalty = 0.0,
@@ -792,7 +918,8 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 	fam = ooml_family(st->family);
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
 	p = st->ncoef;
-	first_pen = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	intercept = (st->flags & OOML_FLAG_INTERCEPT) != 0;
+	pw = OOML_SECTION(st, l.pw, const double);
 	n = st->sum_w;
 
 	memset(nulls, true, sizeof(nulls));
@@ -805,18 +932,16 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		qr_results(st, &l, values, nulls);
 	else if (st->n_rows > 0 && n > 0)
 	{
-		coef = OOML_SECTION(st, l.coef, const double);
+		/* an SGD pass reports the average of its iterates */
+		coef = OOML_SECTION(st, l.avg ? l.avg : l.coef, const double);
 		g = palloc(sizeof(double) * p);
 		memcpy(g, OOML_SECTION(st, l.grad, const double), sizeof(double) * p);
 		for (int j = 0; j < p; j++)
-			g[j] /= n;
-		for (int j = first_pen; j < p; j++)
 		{
-			penalty += 0.5 * st->l2 * coef[j] * coef[j];
-			g[j] += st->l2 * coef[j];
-		}
-		for (int j = 0; j < p; j++)
+			g[j] = g[j] / n + st->l2 * pw[j] * coef[j];
+			penalty += 0.5 * st->l2 * pw[j] * coef[j] * coef[j];
 			gnorm = Max(gnorm, fabs(g[j]));
+		}
 
 		values[R_SUM_W] = Float8GetDatum(n);
 		values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
@@ -834,13 +959,25 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		{
 			double		tss = st->sum_wyy;
 
-			if (first_pen)
+			if (intercept)
 				tss -= st->sum_wy * st->sum_wy / n;
 			values[R_TSS] = Float8GetDatum(Max(0.0, tss));
 			nulls[R_TSS] = false;
 		}
 		if (st->kind == OOML_PASS_NEWTON)
 			newton_results(st, &l, g, st->loss / n + penalty, values, nulls);
+		if (st->kind == OOML_PASS_SGD)
+		{
+			/* the loss is the progressive one, of each row before its step */
+			values[R_SOLUTION] = float8_array(coef, p);
+			values[R_ADAGRAD] = float8_array(OOML_SECTION(st, l.ada, const double), p);
+			nulls[R_SOLUTION] = nulls[R_ADAGRAD] = false;
+			nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = true;
+			if (st->l1 > 0.0)
+				for (int j = 0; j < p; j++)
+					penalty += st->l1 * sqrt(pw[j]) * fabs(coef[j]);
+			values[R_LOSS] = Float8GetDatum(st->loss / n + penalty);
+		}
 
 		if (l.sumx)
 		{

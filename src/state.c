@@ -61,6 +61,16 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	off += sizeof(double) * ncoef;
 	l->grad = off;
 	off += sizeof(double) * ncoef;
+	l->pw = off;
+	off += sizeof(double) * ncoef;
+	l->avg = l->ada = 0;
+	if (kind == OOML_PASS_SGD)
+	{
+		l->avg = off;
+		off += sizeof(double) * ncoef;
+		l->ada = off;
+		off += sizeof(double) * ncoef;
+	}
 	l->hess = l->raug = l->qbuf = l->gram = 0;
 	if (kind == OOML_PASS_NEWTON)
 	{
@@ -105,7 +115,7 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 int64
 ooml_state_bytes(int kind, int64 ncoef)
 {
-	int64		doubles = 5 * ncoef;
+	int64		doubles = 8 * ncoef;
 
 	if (kind == OOML_PASS_NEWTON)
 		doubles += ncoef * ncoef + OOML_QR_BLOCK * ncoef;
@@ -123,10 +133,12 @@ pass_kind_id(const char *name)
 		return OOML_PASS_NEWTON;
 	if (strcmp(name, "qr") == 0)
 		return OOML_PASS_QR;
+	if (strcmp(name, "sgd") == 0)
+		return OOML_PASS_SGD;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown pass kind \"%s\"", name),
-			 errhint("The pass kinds are \"gradient\", \"newton\" and \"qr\".")));
+			 errhint("The pass kinds are \"gradient\", \"newton\", \"qr\" and \"sgd\".")));
 	return 0;					/* keep compiler quiet */
 }
 
@@ -187,16 +199,27 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The target type is invalid.");
 	if (st->n_rows < 0 || st->n_skipped < 0 || st->n_boundary < 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A row count is negative.");
-	if (st->nbuf < 0 || st->nbuf > (st->kind != OOML_PASS_GRADIENT ? OOML_QR_BLOCK - 1 : 0) ||
-		st->reserved != 0)
+	if (st->weight_type < OOML_ARG_UNSET || st->weight_type > OOML_ARG_TYPE_MAX ||
+		ooml_arg_is_array((OomlArgType) st->weight_type))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The weight type is invalid.");
+	if (st->nbuf < 0 ||
+		st->nbuf > ((st->kind == OOML_PASS_NEWTON || st->kind == OOML_PASS_QR) ? OOML_QR_BLOCK - 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
 	if ((st->flags & OOML_FLAG_REFINE) &&
 		(st->kind != OOML_PASS_QR || st->ncoef > OOML_REFINE_MAX_COEF))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "Only QR passes of at most 64 coefficients refine.");
-	if (!(st->l2 >= 0.0) || isinf(st->l2))
-		invalid_state(ERRCODE_DATA_CORRUPTED, "The penalty is not a finite number >= 0.");
+	if (!(st->l2 >= 0.0) || isinf(st->l2) || !(st->l1 >= 0.0) || isinf(st->l1) ||
+		!(st->lr >= 0.0) || isinf(st->lr))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A penalty or the learning rate is not a finite number >= 0.");
+	{
+		const double *pw = OOML_SECTION(st, l.pw, const double);
+
+		for (int j = 0; j < st->ncoef; j++)
+			if (!(pw[j] >= 0.0) || isinf(pw[j]))
+				invalid_state(ERRCODE_DATA_CORRUPTED, "A penalty weight is not a finite number >= 0.");
+	}
 
 	widths = OOML_SECTION(st, l.widths, const int32);
 	types = OOML_SECTION(st, l.types, const int32);
@@ -221,7 +244,7 @@ ooml_state_check(const OomlState *st, Size size)
 	for (int i = 0; i < st->names_len; i++)
 		if (names[i] == '\0')
 			nuls++;
-	if (nuls != st->nargs + 1)
+	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
 }
 
@@ -251,17 +274,30 @@ ooml_state_alloc(int kind, int family, int flags, int nargs, int ncoef,
 	return st;
 }
 
-/* Zero the accumulators, keeping the configuration and the weights. */
+/*
+ * Start the sums of a pass afresh, keeping the configuration, the weights,
+ * the penalty weights and (SGD) AdaGrad's sums, which carry over passes.
+ */
 void
 ooml_state_reset(OomlState *st)
 {
 	OomlLayout	l;
+	double	   *coef;
 
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
 	st->n_rows = st->n_skipped = st->n_boundary = 0;
 	st->nbuf = 0;
 	st->sum_w = st->sum_wy = st->sum_wyy = st->loss = 0.0;
-	memset((char *) st + l.grad, 0, l.names - l.grad);
+	coef = OOML_SECTION(st, l.coef, double);
+	memset((char *) st + l.grad, 0, sizeof(double) * st->ncoef);
+	if (l.avg)
+		memcpy((char *) st + l.avg, coef, sizeof(double) * st->ncoef);
+	/* everything from the Hessian or R factor to the names is a sum */
+	{
+		Size		from = l.hess ? l.hess : l.raug ? l.raug : l.sumx ? l.sumx : l.names;
+
+		memset((char *) st + from, 0, l.names - from);
+	}
 }
 
 /* Name number i: 0 is the target, 1..nargs the feature arguments. */
@@ -305,6 +341,7 @@ state_serialize(const OomlState *st)
 	pq_sendint32(&buf, st->names_len);
 	pq_sendint32(&buf, st->target_type);
 	pq_sendint32(&buf, st->nbuf);
+	pq_sendint32(&buf, st->weight_type);
 	pq_sendint64(&buf, st->n_rows);
 	pq_sendint64(&buf, st->n_skipped);
 	pq_sendint64(&buf, st->n_boundary);
@@ -313,6 +350,8 @@ state_serialize(const OomlState *st)
 	pq_sendfloat8(&buf, st->sum_wy);
 	pq_sendfloat8(&buf, st->sum_wyy);
 	pq_sendfloat8(&buf, st->loss);
+	pq_sendfloat8(&buf, st->l1);
+	pq_sendfloat8(&buf, st->lr);
 
 	ints = OOML_SECTION(st, l.widths, const int32);
 	for (int i = 0; i < st->nargs; i++)
@@ -344,7 +383,8 @@ state_deserialize(StringInfo buf, int code)
 				ncoef,
 				names_len,
 				target_type,
-				nbuf;
+				nbuf,
+				weight_type;
 	OomlLayout	l;
 	OomlState  *st;
 	int64		ndouble;
@@ -352,8 +392,8 @@ state_deserialize(StringInfo buf, int code)
 	int32	   *ints;
 	double	   *dbl;
 
-	/* the fixed header: 4 + 4*2 + 5*4 + 3*8 + 5*8 = 96 bytes */
-	if (buf->len - buf->cursor < 96)
+	/* the fixed header: 4 + 4*2 + 6*4 + 3*8 + 7*8 = 116 bytes */
+	if (buf->len - buf->cursor < 116)
 		invalid_state(code, "The value is too short.");
 	magic = (uint32) pq_getmsgint(buf, 4);
 	version = pq_getmsgint(buf, 2);
@@ -365,6 +405,7 @@ state_deserialize(StringInfo buf, int code)
 	names_len = (int32) pq_getmsgint(buf, 4);
 	target_type = (int32) pq_getmsgint(buf, 4);
 	nbuf = (int32) pq_getmsgint(buf, 4);
+	weight_type = (int32) pq_getmsgint(buf, 4);
 
 	if (magic != OOML_STATE_MAGIC)
 		invalid_state(code, "The value does not start with ooml's magic number.");
@@ -378,13 +419,14 @@ state_deserialize(StringInfo buf, int code)
 		invalid_state(code, "The dimensions are out of range.");
 
 	ndouble = (l.names - l.coef) / sizeof(double);
-	expect = 3 * 8 + 5 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
+	expect = 3 * 8 + 7 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
 	if ((int64) (buf->len - buf->cursor) != expect)
 		invalid_state(code, "The size does not match the dimensions.");
 
 	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
 	st->target_type = target_type;
 	st->nbuf = nbuf;
+	st->weight_type = weight_type;
 	st->n_rows = pq_getmsgint64(buf);
 	st->n_skipped = pq_getmsgint64(buf);
 	st->n_boundary = pq_getmsgint64(buf);
@@ -393,6 +435,8 @@ state_deserialize(StringInfo buf, int code)
 	st->sum_wy = pq_getmsgfloat8(buf);
 	st->sum_wyy = pq_getmsgfloat8(buf);
 	st->loss = pq_getmsgfloat8(buf);
+	st->l1 = pq_getmsgfloat8(buf);
+	st->lr = pq_getmsgfloat8(buf);
 
 	ints = OOML_SECTION(st, l.widths, int32);
 	for (int i = 0; i < nargs; i++)
@@ -479,12 +523,50 @@ plain_array(ArrayType *a, Oid elemtype, const char *what)
 	return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 }
 
+/* An optional float8[] argument of n elements, finite and >= 0, or NULL. */
+static double *
+optional_vector(FunctionCallInfo fcinfo, int argno, int n, const char *what)
+{
+	ArrayType  *a;
+	double	   *v;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	a = PG_GETARG_ARRAYTYPE_P(argno);
+	if (plain_array(a, FLOAT8OID, what) != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must have one element per coefficient (%d)", what, n)));
+	v = (double *) ARR_DATA_PTR(a);
+	for (int i = 0; i < n; i++)
+		if (!(v[i] >= 0.0) || isinf(v[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must hold finite numbers >= 0", what)));
+	return v;
+}
+
+static double
+nonneg_arg(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	double		v = PG_ARGISNULL(argno) ? 0.0 : PG_GETARG_FLOAT8(argno);
+
+	if (!(v >= 0.0) || isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number >= 0", what)));
+	return v;
+}
+
 /*
  * make_state(kind, family, intercept, coef, widths, names, l2, moments, stats,
- *			  refine, solve)
+ *			  refine, solve, penalty_weights, l1, learning_rate, adagrad,
+ *			  weights, hessian)
  *		Build the seed state of a pass: the weights to evaluate and the
  *		shape of the rows.  The driver passes it as the first argument of
  *		ooml.pass; the transition function copies it on the first row.
+ *		names holds the target's name, the feature arguments' names and,
+ *		with weights, the weight column's name last.
  */
 Datum
 ooml_make_state(PG_FUNCTION_ARGS)
@@ -495,7 +577,11 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	ArrayType  *coef_a;
 	ArrayType  *widths_a;
 	ArrayType  *names_a;
-	double		l2;
+	double		l2,
+				l1,
+				lr;
+	double	   *pw_in,
+			   *ada_in;
 	int			flags = 0;
 	int			kind,
 				family,
@@ -509,12 +595,14 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	OomlLayout	l;
 	int32	   *widths;
 	char	   *names;
+	double	   *pw;
 
 	for (int i = 0; i < 11; i++)
 		if (PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("arguments of ooml.make_state must not be NULL")));
+					 errmsg("arguments of ooml.make_state must not be NULL"),
+					 errdetail("Only penalty_weights, l1, learning_rate and adagrad may be NULL.")));
 
 	kind_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	family_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
@@ -522,7 +610,7 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	coef_a = PG_GETARG_ARRAYTYPE_P(3);
 	widths_a = PG_GETARG_ARRAYTYPE_P(4);
 	names_a = PG_GETARG_ARRAYTYPE_P(5);
-	l2 = PG_GETARG_FLOAT8(6);
+	l2 = nonneg_arg(fcinfo, 6, "l2");
 	if (PG_GETARG_BOOL(7))
 		flags |= OOML_FLAG_MOMENTS;
 	if (PG_GETARG_BOOL(8))
@@ -531,6 +619,12 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		flags |= OOML_FLAG_REFINE;
 	if (PG_GETARG_BOOL(10))
 		flags |= OOML_FLAG_SOLVE;
+	l1 = nonneg_arg(fcinfo, 12, "l1");
+	lr = nonneg_arg(fcinfo, 13, "learning_rate");
+	if (!PG_ARGISNULL(15) && PG_GETARG_BOOL(15))
+		flags |= OOML_FLAG_WEIGHTS;
+	if (!PG_ARGISNULL(16) && PG_GETARG_BOOL(16))
+		flags |= OOML_FLAG_HESSIAN;
 	if (intercept)
 		flags |= OOML_FLAG_INTERCEPT;
 
@@ -554,18 +648,27 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("solve applies to Newton passes of a quadratic loss only")));
+	if ((flags & OOML_FLAG_HESSIAN) && kind != OOML_PASS_NEWTON)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hessian applies to Newton passes only")));
+	if (kind == OOML_PASS_SGD && !(lr > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an SGD pass needs a learning_rate > 0")));
+	if (l1 > 0.0 && kind != OOML_PASS_SGD)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("l1 applies to SGD passes only"),
+				 errdetail("Other passes compute the smooth part of the objective; the optimizer adds the l1 term.")));
 	ncoef = plain_array(coef_a, FLOAT8OID, "coef");
 	nargs = plain_array(widths_a, INT4OID, "widths");
 	nnames = plain_array(names_a, TEXTOID, "names");
 
-	if (!(l2 >= 0.0) || isinf(l2))
+	if (nnames != nargs + 1 + ((flags & OOML_FLAG_WEIGHTS) ? 1 : 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("l2 must be a finite number >= 0")));
-	if (nnames != nargs + 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("names must hold the target and one name per feature argument")));
+				 errmsg("names must hold the target, one name per feature argument and, with weights, the weight column")));
 	if (nargs > OOML_MAX_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -590,6 +693,8 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a model needs at least one coefficient")));
+	pw_in = optional_vector(fcinfo, 11, ncoef, "penalty_weights");
+	ada_in = optional_vector(fcinfo, 14, ncoef, "adagrad");
 
 	/* refuse states larger than ooml.max_state_memory before allocating */
 	if (ooml_state_bytes(kind, ncoef) > (int64) ooml_max_state_memory * 1024)
@@ -599,8 +704,8 @@ ooml_make_state(PG_FUNCTION_ARGS)
 						kind_name, ncoef,
 						ooml_state_bytes(kind, ncoef) / (1024 * 1024),
 						ooml_max_state_memory / 1024),
-				 errhint(kind == OOML_PASS_NEWTON ?
-						 "Use optimizer => 'gd', whose state grows linearly with the number of features, or raise ooml.max_state_memory." :
+				 errhint(kind == OOML_PASS_NEWTON || kind == OOML_PASS_QR ?
+						 "Use optimizer => 'lbfgs', whose state grows linearly with the number of features, or raise ooml.max_state_memory." :
 						 "Raise ooml.max_state_memory.")));
 
 	deconstruct_array(names_a, TEXTOID, -1, false, TYPALIGN_INT,
@@ -611,10 +716,20 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
 	ooml_layout(kind, flags, nargs, ncoef, names_len, &l);
 	st->l2 = l2;
+	st->l1 = l1;
+	st->lr = lr;
 	widths = OOML_SECTION(st, l.widths, int32);
 	memcpy(widths, ARR_DATA_PTR(widths_a), sizeof(int32) * nargs);
 	memcpy(OOML_SECTION(st, l.coef, double), ARR_DATA_PTR(coef_a),
 		   sizeof(double) * ncoef);
+	pw = OOML_SECTION(st, l.pw, double);
+	for (int j = 0; j < ncoef; j++)
+		pw[j] = pw_in ? pw_in[j] : ((intercept && j == 0) ? 0.0 : 1.0);
+	if (l.ada && ada_in)
+		memcpy(OOML_SECTION(st, l.ada, double), ada_in, sizeof(double) * ncoef);
+	if (l.avg)
+		memcpy(OOML_SECTION(st, l.avg, double), ARR_DATA_PTR(coef_a),
+			   sizeof(double) * ncoef);
 	names = OOML_SECTION(st, l.names, char);
 	for (int i = 0; i < nnames; i++)
 	{

@@ -28,6 +28,7 @@ PG_FUNCTION_INFO_V1(ooml_vec_dot);
 PG_FUNCTION_INFO_V1(ooml_to_std);
 PG_FUNCTION_INFO_V1(ooml_from_std);
 PG_FUNCTION_INFO_V1(ooml_grad_to_std);
+PG_FUNCTION_INFO_V1(ooml_std_scales);
 
 /* Elements of a float8[] argument without NULLs; checks the length. */
 static double *
@@ -177,4 +178,18 @@ Datum
 ooml_grad_to_std(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_DATUM(std_map(fcinfo, GRAD_TO_STD));
+}
+
+/* _std_scales(mean, sd, intercept): the scales s_j of the standardization */
+Datum
+ooml_std_scales(PG_FUNCTION_ARGS)
+{
+	int			n = -1;
+	double	   *mean = vec_arg(fcinfo, 0, &n);
+	double	   *sd = vec_arg(fcinfo, 1, &n);
+	double	   *m = palloc(sizeof(double) * Max(n, 1));
+	double	   *s = palloc(sizeof(double) * Max(n, 1));
+
+	std_scales(mean, sd, n, PG_GETARG_BOOL(2), m, s);
+	PG_RETURN_DATUM(vec_result(s, n));
 }

@@ -54,7 +54,9 @@ CREATE TYPE ooml.pass_result AS (
     col_sd              float8[],   -- column standard deviations
     rss                 float8,     -- residual sum of squares (least squares)
     tss                 float8,     -- total sum of squares, about the mean with an intercept
-    solution            float8[]    -- the minimizer, for passes that solve (qr; newton with solve)
+    solution            float8[],   -- the minimizer, for passes that solve (qr; newton with solve; sgd)
+    hessian             float8[],   -- the penalized mean Hessian, p * p (newton with hessian)
+    adagrad             float8[]    -- AdaGrad's sums of squared gradients (sgd)
 );
 
 -- What a training function returns.

@@ -5,7 +5,9 @@
 CREATE FUNCTION ooml.make_state(
     kind text, family text, intercept boolean, coef float8[], widths int[],
     names text[], l2 float8 DEFAULT 0, moments boolean DEFAULT false,
-    stats boolean DEFAULT false, refine boolean DEFAULT false, solve boolean DEFAULT false)
+    stats boolean DEFAULT false, refine boolean DEFAULT false, solve boolean DEFAULT false,
+    penalty_weights float8[] DEFAULT NULL, l1 float8 DEFAULT 0, learning_rate float8 DEFAULT NULL,
+    adagrad float8[] DEFAULT NULL, weights boolean DEFAULT false, hessian boolean DEFAULT false)
 RETURNS ooml.state
     AS 'MODULE_PATHNAME', 'ooml_make_state'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -55,10 +57,31 @@ CREATE FUNCTION ooml._from_std(gamma float8[], mean float8[], sd float8[], inter
     AS 'MODULE_PATHNAME', 'ooml_from_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._grad_to_std(grad float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_grad_to_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._std_scales(mean float8[], sd float8[], intercept boolean) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_std_scales' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._arg_kind(regtype) RETURNS text
     AS 'MODULE_PATHNAME', 'ooml_arg_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._state_fits(kind text, ncoef int) RETURNS boolean
     AS 'MODULE_PATHNAME', 'ooml_state_fits' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ooml._lbfgs_direction(g float8[], s float8[], y float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_lbfgs_direction' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._pseudo_gradient(x float8[], g float8[], w float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_pseudo_gradient' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._orthant_constrain(d float8[], pg float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_orthant_constrain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._orthant_project(xnew float8[], x float8[], pg float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_orthant_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._prox_l1(v float8[], t float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_prox_l1' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._weighted_l1(x float8[], w float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'ooml_weighted_l1' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._cd_quadratic(h float8[], g float8[], beta float8[], l1w float8[], tol float8, max_sweeps int)
+RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_cd_quadratic' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._scale(a float8, x float8[]) RETURNS float8[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT ooml._axpy(a, x, array_fill(0::float8, ARRAY[cardinality(x)])) $$;
 
 CREATE FUNCTION ooml._f_p_value(f float8, df1 float8, df2 float8) RETURNS float8
     AS 'MODULE_PATHNAME', 'ooml_f_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -47,10 +47,11 @@ BEGIN
                AND t.typlen = -1) THEN
         kind := 'castable array';
     END IF;
-    IF kind IS NULL OR (role = 'target' AND kind <> 'scalar') THEN
+    IF kind IS NULL OR (role IN ('target', 'weight') AND kind <> 'scalar') THEN
         RAISE EXCEPTION '% column "%" has type %, which ooml cannot use', role, col, typ::regtype
             USING ERRCODE = 'datatype_mismatch',
                   HINT = CASE role WHEN 'target' THEN 'A target must be boolean or numeric.'
+                         WHEN 'weight' THEN 'Row weights must be numeric.'
                          ELSE 'Features must be boolean, integer, float, numeric, or one-dimensional numeric arrays.' END;
     END IF;
     RETURN kind;
@@ -71,7 +72,40 @@ BEGIN
 END
 $$;
 
--- Train a linear model of a family by Newton's method or gradient descent.
+-- A seed state for a pass of a training: ooml.make_state with the
+-- training's fixed settings.
+CREATE FUNCTION ooml._seed(kind text, fam text, with_intercept boolean, beta float8[],
+                           widths int[], names text[], lambda2 float8, pw float8[],
+                           has_weights boolean, moments boolean DEFAULT false,
+                           stats boolean DEFAULT false, refine boolean DEFAULT false,
+                           solve boolean DEFAULT false, hessian boolean DEFAULT false,
+                           lambda1 float8 DEFAULT 0, lr float8 DEFAULT NULL,
+                           ada float8[] DEFAULT NULL)
+RETURNS ooml.state
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ooml.make_state(kind, fam, with_intercept, beta, widths, names, lambda2,
+                           moments => moments, stats => stats, refine => refine, solve => solve,
+                           penalty_weights => pw, l1 => lambda1, learning_rate => lr,
+                           adagrad => ada, weights => has_weights, hessian => hessian)
+$$;
+
+-- Element-wise a / b of two vectors (b = 0 gives 0).
+CREATE FUNCTION ooml._div(a float8[], b float8[]) RETURNS float8[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT ARRAY(SELECT CASE WHEN v = 0 THEN 0 ELSE u / v END FROM unnest(a, b) AS t(u, v)) $$;
+
+-- Largest absolute element.
+CREATE FUNCTION ooml._norm_inf(a float8[]) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(max(abs(v)), 0) FROM unnest(a) v $$;
+
+-- Train a linear model of a family: Newton (proximal Newton with l1),
+-- one-pass least squares, gradient descent (proximal with l1), L-BFGS
+-- (OWL-QN with l1), or stochastic gradient descent.
 CREATE FUNCTION ooml._train_glm(
     model_name  text,
     rel         regclass,
@@ -85,7 +119,11 @@ CREATE FUNCTION ooml._train_glm(
     lambda2     float8,
     with_intercept boolean,
     do_replace  boolean,
-    be_verbose  boolean)
+    be_verbose  boolean,
+    lambda1     float8 DEFAULT 0,
+    do_standardize boolean DEFAULT false,
+    weight_col  text DEFAULT NULL,
+    lr          float8 DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -101,30 +139,51 @@ DECLARE
     terms       text[] := '{}';
     exprs       text[] := '{}';
     names       text[];
+    has_w       boolean := weight_col IS NOT NULL;
     p           int;
     pass_sql    text;
     r           ooml.pass_result;
     beta        float8[];
     passes      int := 0;
     is_converged boolean := false;
+    pw          float8[];
+    l1w         float8[];
+    l1g         float8[];
+    zeros       float8[];
+    -- Newton and proximal Newton
     prev_beta   float8[];
     prev_dir    float8[];
     prev_loss   float8;
     prev_dec    float8;
     step        float8 := 1;
-    -- gradient descent in standardized coordinates
+    b           float8[];
+    d           float8[];
+    dec         float8;
+    -- gradient methods, in the coordinates of standardized features
     mean        float8[];
     sd          float8[];
+    sc          float8[];
     gamma       float8[];
     gamma_new   float8[];
     g           float8[];
     g_new       float8[];
+    pg          float8[];
     f           float8;
+    f_new       float8;
     fwin        float8[];
     alpha       float8;
-    gg          float8;
     sy          float8;
     s           float8[];
+    hist_s      float8[] := '{}';
+    hist_y      float8[] := '{}';
+    lo          float8;
+    hi          float8;
+    gd_slope    float8;
+    ls_evals    int;
+    -- SGD
+    ada         float8[];
+    first_loss  float8;
+    -- statistics
     n           float8;
     ll          float8;
     ll0         float8;
@@ -152,12 +211,17 @@ BEGIN
     IF target_col = ANY (feature_cols) THEN
         RAISE EXCEPTION 'column "%" is both the target and a feature', target_col USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF opt IS NULL OR NOT (opt IN ('newton', 'gd') OR (fam = 'gaussian' AND opt IN ('qr', 'normal'))) THEN
+    IF has_w AND (weight_col = target_col OR weight_col = ANY (feature_cols)) THEN
+        RAISE EXCEPTION 'the weight column "%" is also the target or a feature', weight_col
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF opt IS NOT NULL AND NOT (opt IN ('newton', 'gd', 'lbfgs', 'sgd')
+                                OR (fam = 'gaussian' AND opt IN ('qr', 'normal'))) THEN
         RAISE EXCEPTION 'unknown % "%"', CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = CASE fam WHEN 'gaussian'
-                         THEN 'The solvers are ''qr'' (the default), ''normal'' and ''gd''.'
-                         ELSE 'The optimizers are ''newton'' (Newton/IRLS, the default) and ''gd'' (gradient descent).' END;
+                         THEN 'The solvers are ''qr'' (the default), ''normal'', ''gd'', ''lbfgs'' and ''sgd''.'
+                         ELSE 'The optimizers are ''newton'' (Newton/IRLS), ''gd'' (gradient descent), ''lbfgs'' and ''sgd'' (stochastic gradient descent).' END;
     END IF;
     IF max_passes IS NULL OR max_passes < 1 THEN
         RAISE EXCEPTION 'max_iter must be at least 1' USING ERRCODE = 'invalid_parameter_value';
@@ -168,13 +232,25 @@ BEGIN
     IF lambda2 IS NULL OR NOT (lambda2 >= 0 AND lambda2 < 'Infinity') THEN
         RAISE EXCEPTION 'l2 must be a finite number >= 0' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF with_intercept IS NULL OR do_replace IS NULL OR be_verbose IS NULL THEN
-        RAISE EXCEPTION 'intercept, replace and verbose must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    IF lambda1 IS NULL OR NOT (lambda1 >= 0 AND lambda1 < 'Infinity') THEN
+        RAISE EXCEPTION 'l1 must be a finite number >= 0' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    tol := coalesce(tol, CASE opt WHEN 'newton' THEN 1e-10 ELSE 1e-7 END);
+    IF lr IS NOT NULL AND NOT (lr > 0 AND lr < 'Infinity') THEN
+        RAISE EXCEPTION 'learning_rate must be a positive finite number' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF lr IS NOT NULL AND opt IS DISTINCT FROM 'sgd' THEN
+        RAISE EXCEPTION 'learning_rate applies to optimizer ''sgd'' only' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The other optimizers choose their steps by line search.';
+    END IF;
+    IF with_intercept IS NULL OR do_replace IS NULL OR be_verbose IS NULL OR do_standardize IS NULL THEN
+        RAISE EXCEPTION 'intercept, replace, standardize and verbose must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
 
     ---- the columns
     PERFORM ooml._check_column(rel, target_col, 'target');
+    IF has_w AND ooml._check_column(rel, weight_col, 'weight') <> 'scalar' THEN
+        RAISE EXCEPTION 'weight column "%" must be a number', weight_col USING ERRCODE = 'datatype_mismatch';
+    END IF;
     IF with_intercept THEN
         terms := ARRAY['(intercept)'];
     END IF;
@@ -202,16 +278,21 @@ BEGIN
         END IF;
     END LOOP;
     p := cardinality(terms);
-    names := ARRAY[target_col] || feature_cols;
-    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s) AS r FROM %s AS t) AS s',
-                       target_col, array_to_string(exprs, ', '), rel);
+    -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
+    opt := coalesce(opt, CASE WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
+    tol := coalesce(tol, CASE opt WHEN 'newton' THEN 1e-10 WHEN 'qr' THEN 1e-10 WHEN 'normal' THEN 1e-10
+                                  WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
+    names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END;
+    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s%s) AS r FROM %s AS t) AS s',
+                       target_col, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
+                       array_to_string(exprs, ', '), rel);
 
     IF opt IN ('newton', 'normal', 'qr')
-       AND NOT ooml._state_fits(CASE opt WHEN 'qr' THEN 'qr' ELSE 'newton' END, p) THEN
+       AND NOT ooml._state_fits(CASE WHEN opt = 'qr' AND lambda1 = 0 THEN 'qr' ELSE 'newton' END, p) THEN
         RAISE EXCEPTION 'a % pass over % coefficients needs more memory than ooml.max_state_memory allows',
                         CASE opt WHEN 'qr' THEN 'QR' WHEN 'normal' THEN 'normal-equations' ELSE 'Newton' END, p
             USING ERRCODE = 'program_limit_exceeded',
-                  HINT = format('Use %s => ''gd'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.',
+                  HINT = format('Use %s => ''lbfgs'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.',
                                 CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END);
     END IF;
 
@@ -224,31 +305,69 @@ BEGIN
         END IF;
         DELETE FROM ooml.models m WHERE m.name = model_name;
     END IF;
-    beta := array_fill(0::float8, ARRAY[p]);
+    zeros := array_fill(0::float8, ARRAY[p]);
+    beta := zeros;
     BEGIN
         INSERT INTO ooml.models (name, algorithm, family, link, optimizer, relation, target,
                                  features, feature_dims, terms, intercept, coef, options)
         VALUES (model_name, algo, fam, CASE fam WHEN 'binomial' THEN 'logit' ELSE 'identity' END,
                 opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta,
-                jsonb_build_object(CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt,
-                                   'max_iter', max_passes, 'tolerance', tol,
-                                   'l2', lambda2, 'intercept', with_intercept));
+                jsonb_strip_nulls(jsonb_build_object(
+                    CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt,
+                    'max_iter', max_passes, 'tolerance', tol, 'l1', lambda1, 'l2', lambda2,
+                    'intercept', with_intercept, 'standardize', do_standardize, 'weights', weight_col,
+                    'learning_rate', CASE WHEN opt = 'sgd' THEN lr END)));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'model "%" already exists', model_name
             USING ERRCODE = 'duplicate_object',
                   DETAIL = 'It belongs to a role whose models you cannot see, or another session has just trained it.';
     END;
 
+    ---- penalty weights: 0 for the intercept, 1, or sd_j^2 with standardize
+    pw := array_fill(1::float8, ARRAY[p]);
+    IF with_intercept THEN
+        pw[1] := 0;
+    END IF;
+    IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') THEN
+        -- the column moments (and, at beta = 0, the objective and gradient)
+        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, moments => true));
+        passes := 1;
+        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+        mean := r.col_mean;
+        sd := r.col_sd;
+        INSERT INTO ooml.training_log VALUES
+            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+        IF do_standardize THEN
+            pw := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0
+                                    WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
+                          FROM generate_series(1, p) i);
+            IF lambda2 > 0 THEN
+                -- the penalty changed: the objective at beta = 0 with it
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w));
+                passes := passes + 1;
+            END IF;
+        END IF;
+    END IF;
+    l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(pw) w);
+    -- SGD's default learning rate: a first AdaGrad step (lr per coordinate)
+    -- then moves a typical prediction by about 1, whatever the number and
+    -- scale of the features: lr = 1 / sum of the columns' root mean squares
+    IF opt = 'sgd' AND lr IS NULL THEN
+        lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(mean, sd) AS u(m, v)), 1e-12);
+    END IF;
+
     ---- the passes
-    IF opt IN ('qr', 'normal') THEN
+    IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
         -- least squares in one pass: the pass's final function solves
         r := ooml._run_pass(pass_sql,
                             CASE opt
-                            WHEN 'qr' THEN ooml.make_state('qr', fam, with_intercept, beta, widths, names,
-                                                           lambda2, refine => p <= ooml._refine_limit())
-                            ELSE ooml.make_state('newton', fam, with_intercept, beta, widths, names,
-                                                 lambda2, stats => true, solve => true) END);
-        passes := 1;
+                            WHEN 'qr' THEN ooml._seed('qr', fam, with_intercept, beta, widths, names, lambda2, pw,
+                                                      has_w, refine => p <= ooml._refine_limit())
+                            ELSE ooml._seed('newton', fam, with_intercept, beta, widths, names, lambda2, pw,
+                                            has_w, stats => true, solve => true) END);
+        passes := passes + 1;
         PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
         IF r.rank < p THEN
             PERFORM ooml._singular(r, terms, fam, lambda2);
@@ -261,12 +380,63 @@ BEGIN
             RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
                 round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
         END IF;
+
+    ELSIF opt IN ('newton', 'qr', 'normal') AND lambda1 > 0 THEN
+        -- proximal Newton: each pass builds the quadratic model (gradient and
+        -- Hessian), coordinate descent minimizes it with the l1 term exactly
+        -- (glmnet's scheme; for least squares one pass solves it)
+        LOOP
+            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w, hessian => true));
+            passes := passes + 1;
+            IF prev_loss IS NULL THEN
+                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+            END IF;
+            f := r.loss + ooml._weighted_l1(beta, l1w);
+            IF prev_loss IS NOT NULL AND NOT (f <= prev_loss + 1e-4 * step * prev_dec) THEN
+                INSERT INTO ooml.training_log VALUES
+                    (model_name, passes, f, r.grad_norm, step, extract(epoch FROM clock_timestamp() - t0));
+                IF passes >= max_passes OR step < 1e-10 THEN
+                    beta := prev_beta;
+                    EXIT;
+                END IF;
+                step := step / 2;
+                beta := ooml._axpy(step, prev_dir, prev_beta);
+                CONTINUE;
+            END IF;
+            INSERT INTO ooml.training_log VALUES
+                (model_name, passes, f, r.grad_norm, step, extract(epoch FROM clock_timestamp() - t0));
+            IF be_verbose THEN
+                RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, f, r.grad_norm,
+                    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+            END IF;
+            b := ooml._cd_quadratic(r.hessian, r.gradient, beta, l1w, 1e-13, 1000000);
+            d := ooml._axpy(-1, beta, b);
+            dec := ooml._dot(r.gradient, d) + ooml._weighted_l1(b, l1w) - ooml._weighted_l1(beta, l1w);
+            IF fam = 'gaussian' OR -dec <= tol THEN
+                -- a quadratic is minimized by its model; otherwise the step is negligible
+                beta := b;
+                is_converged := true;
+                EXIT;
+            END IF;
+            IF passes >= max_passes THEN
+                EXIT;
+            END IF;
+            prev_beta := beta;
+            prev_loss := f;
+            prev_dir := d;
+            prev_dec := dec;
+            step := 1;
+            beta := b;
+            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
+        END LOOP;
+
     ELSIF opt = 'newton' THEN
         LOOP
-            r := ooml._run_pass(pass_sql, ooml.make_state('newton', fam, with_intercept, beta,
-                                                           widths, names, lambda2));
+            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w));
             passes := passes + 1;
-            IF passes = 1 THEN
+            IF prev_loss IS NULL THEN
                 PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
             END IF;
 
@@ -313,86 +483,204 @@ BEGIN
             beta := ooml._axpy(1, r.direction, beta);
             UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
         END LOOP;
-    ELSE
-        -- Gradient descent with Barzilai-Borwein steps and a nonmonotone
-        -- Armijo line search, in the coordinates of standardized features.
-        r := ooml._run_pass(pass_sql, ooml.make_state('gradient', fam, with_intercept, beta,
-                                                       widths, names, lambda2, moments => true));
-        passes := 1;
-        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
-        mean := r.col_mean;
-        sd := r.col_sd;
+
+    ELSIF opt = 'gd' THEN
+        -- Proximal gradient descent with Barzilai-Borwein steps and a
+        -- nonmonotone line search (SpaRSA), in the coordinates of
+        -- standardized features; the l1 term by soft thresholding.
+        sc := ooml._std_scales(mean, sd, with_intercept);
+        l1g := ooml._div(l1w, sc);
         gamma := ooml._to_std(beta, mean, sd, with_intercept);
         g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
-        f := r.loss;
+        f := r.loss + ooml._weighted_l1(gamma, l1g);
         fwin := ARRAY[f];
         alpha := 1;
-        INSERT INTO ooml.training_log VALUES
-            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
         <<descent>>
         LOOP
-            IF (SELECT max(abs(v)) FROM unnest(g) v) <= tol THEN
+            -- converged when the proximal gradient step is negligible
+            IF ooml._norm_inf(ooml._axpy(-1, ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g)),
+                                          gamma)) / alpha <= tol THEN
                 is_converged := true;
                 EXIT;
             END IF;
             IF passes >= max_passes THEN
                 EXIT;
             END IF;
-            gg := ooml._dot(g, g);
             LOOP
-                gamma_new := ooml._axpy(-alpha, g, gamma);
+                gamma_new := ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g));
                 beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
-                r := ooml._run_pass(pass_sql, ooml.make_state('gradient', fam, with_intercept, beta,
-                                                               widths, names, lambda2));
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w));
                 passes := passes + 1;
+                s := ooml._axpy(-1, gamma, gamma_new);
+                f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
                 INSERT INTO ooml.training_log VALUES
-                    (model_name, passes, r.loss, r.grad_norm, alpha,
+                    (model_name, passes, f_new, r.grad_norm, alpha,
                      extract(epoch FROM clock_timestamp() - t0));
                 IF be_verbose THEN
-                    RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, r.loss,
+                    RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
                         r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
                 END IF;
-                EXIT WHEN r.loss <= (SELECT max(v) FROM unnest(fwin) v) - 1e-4 * alpha * gg;
+                EXIT WHEN f_new <= (SELECT max(v) FROM unnest(fwin) v) - 0.5e-4 / alpha * ooml._dot(s, s);
                 IF passes >= max_passes OR alpha < 1e-20 THEN
                     beta := ooml._from_std(gamma, mean, sd, with_intercept);
                     EXIT descent;
                 END IF;
-                -- minimize the quadratic through f, its slope and the trial value
-                alpha := greatest(0.1 * alpha,
-                                  least(0.5 * alpha,
-                                        coalesce(alpha * alpha * gg
-                                                 / nullif(2 * (r.loss - f + alpha * gg), 0), 0.5 * alpha)));
+                alpha := alpha / 4;
             END LOOP;
             g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
-            s := ooml._axpy(-1, gamma, gamma_new);
             sy := ooml._dot(s, ooml._axpy(-1, g, g_new));
             alpha := CASE WHEN sy > 0 THEN least(greatest(ooml._dot(s, s) / sy, 1e-10), 1e10)
                           ELSE least(alpha * 2, 1e10) END;
             gamma := gamma_new;
             g := g_new;
-            f := r.loss;
+            f := f_new;
             fwin := (fwin || f)[greatest(1, cardinality(fwin) - 8):];
             UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
         END LOOP;
         beta := ooml._from_std(gamma, mean, sd, with_intercept);
+
+    ELSIF opt = 'lbfgs' THEN
+        -- L-BFGS with a weak Wolfe line search (each trial one pass), in the
+        -- coordinates of standardized features; with l1, OWL-QN.
+        sc := ooml._std_scales(mean, sd, with_intercept);
+        l1g := ooml._div(l1w, sc);
+        gamma := ooml._to_std(beta, mean, sd, with_intercept);
+        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+        f := r.loss + ooml._weighted_l1(gamma, l1g);
+        <<quasi_newton>>
+        LOOP
+            pg := ooml._pseudo_gradient(gamma, g, l1g);
+            IF ooml._norm_inf(pg) <= tol THEN
+                is_converged := true;
+                EXIT;
+            END IF;
+            IF passes >= max_passes THEN
+                EXIT;
+            END IF;
+            d := ooml._lbfgs_direction(pg, hist_s, hist_y);
+            IF lambda1 > 0 THEN
+                d := ooml._orthant_constrain(d, pg);
+            END IF;
+            gd_slope := ooml._dot(pg, d);
+            IF NOT (gd_slope < 0) THEN
+                -- not a descent direction: start over from steepest descent
+                hist_s := '{}';
+                hist_y := '{}';
+                d := ooml._scale(-1, pg);
+                gd_slope := ooml._dot(pg, d);
+            END IF;
+            alpha := CASE WHEN cardinality(hist_s) = 0 THEN 1 / greatest(1, ooml._norm_inf(pg)) ELSE 1 END;
+            lo := 0;
+            hi := 'Infinity';
+            ls_evals := 0;
+            LOOP
+                gamma_new := ooml._axpy(alpha, d, gamma);
+                IF lambda1 > 0 THEN
+                    gamma_new := ooml._orthant_project(gamma_new, gamma, pg);
+                END IF;
+                beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w));
+                passes := passes + 1;
+                ls_evals := ls_evals + 1;
+                f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
+                g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+                INSERT INTO ooml.training_log VALUES
+                    (model_name, passes, f_new, r.grad_norm, alpha,
+                     extract(epoch FROM clock_timestamp() - t0));
+                IF be_verbose THEN
+                    RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
+                        r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+                END IF;
+                IF NOT (f_new <= f + 1e-4 * (CASE WHEN lambda1 > 0
+                                                  THEN ooml._dot(pg, ooml._axpy(-1, gamma, gamma_new))
+                                                  ELSE alpha * gd_slope END)) THEN
+                    hi := alpha;                                   -- too long
+                    alpha := (lo + hi) / 2;
+                ELSIF lambda1 = 0 AND ooml._dot(g_new, d) < 0.9 * gd_slope THEN
+                    lo := alpha;                                   -- too short
+                    alpha := CASE WHEN hi = 'Infinity' THEN 2 * alpha ELSE (lo + hi) / 2 END;
+                ELSE
+                    EXIT;                                          -- Wolfe conditions hold
+                END IF;
+                IF passes >= max_passes OR ls_evals >= 30 THEN
+                    IF f_new < f THEN
+                        EXIT;
+                    END IF;
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    EXIT quasi_newton;
+                END IF;
+            END LOOP;
+            s := ooml._axpy(-1, gamma, gamma_new);
+            sy := ooml._dot(s, ooml._axpy(-1, g, g_new));
+            IF sy > 1e-16 * ooml._dot(s, s) THEN
+                hist_s := hist_s || s;
+                hist_y := hist_y || ooml._axpy(-1, g, g_new);
+                IF cardinality(hist_s) > 10 * p THEN
+                    hist_s := hist_s[p + 1:];
+                    hist_y := hist_y[p + 1:];
+                END IF;
+            END IF;
+            gamma := gamma_new;
+            g := g_new;
+            f := f_new;
+            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
+        END LOOP;
+        beta := ooml._from_std(gamma, mean, sd, with_intercept);
+
+    ELSE
+        -- stochastic gradient descent: each pass is one epoch, the model
+        -- updated row by row inside the aggregate (Bismarck); the objective
+        -- at beta = 0, from the moments pass, tells divergence
+        first_loss := r.loss;
+        LOOP
+            r := ooml._run_pass(pass_sql, ooml._seed('sgd', fam, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w, lambda1 => lambda1, lr => lr, ada => ada));
+            passes := passes + 1;
+            IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
+               OR r.loss > 100 * greatest(first_loss, 1e-3)
+               OR ooml._norm_inf(r.solution)::text IN ('NaN', 'Infinity') THEN
+                RAISE EXCEPTION 'stochastic gradient descent diverged: the loss is % after % passes',
+                                trim(to_char(r.loss, '9.9EEEE')), passes
+                    USING ERRCODE = 'data_exception',
+                          HINT = format('Use a smaller learning_rate (it was %s).', lr);
+            END IF;
+            beta := r.solution;
+            ada := r.adagrad;
+            INSERT INTO ooml.training_log VALUES
+                (model_name, passes, r.loss, NULL, lr, extract(epoch FROM clock_timestamp() - t0));
+            IF be_verbose THEN
+                RAISE NOTICE 'ooml: pass %: loss %, % s', passes, r.loss,
+                    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+            END IF;
+            IF prev_loss IS NOT NULL AND abs(r.loss - prev_loss) <= tol * greatest(1, abs(r.loss)) THEN
+                is_converged := true;
+                EXIT;
+            END IF;
+            EXIT WHEN passes >= max_passes;
+            prev_loss := r.loss;
+            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
+        END LOOP;
     END IF;
 
     ---- the statistics pass, at the final weights
-    IF opt IN ('qr', 'normal') THEN
+    IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
         NULL;   -- the one pass gave them
-    ELSIF ooml._state_fits('newton', p) THEN
-        r := ooml._run_pass(pass_sql, ooml.make_state('newton', fam, with_intercept, beta,
-                                                       widths, names, lambda2, stats => true));
+    ELSIF lambda1 = 0 AND ooml._state_fits('newton', p) THEN
+        r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, stats => true));
     ELSE
-        r := ooml._run_pass(pass_sql, ooml.make_state('gradient', fam, with_intercept, beta,
-                                                       widths, names, lambda2));
+        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w));
     END IF;
-    IF opt NOT IN ('qr', 'normal') THEN
+    IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
         passes := passes + 1;
         INSERT INTO ooml.training_log VALUES
-            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+            (model_name, passes, r.loss + ooml._weighted_l1(beta, l1w), r.grad_norm, NULL,
+             extract(epoch FROM clock_timestamp() - t0));
     END IF;
-    IF fam = 'binomial' AND lambda2 = 0 AND r.n_boundary > 0 THEN
+    IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
         RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
             USING ERRCODE = 'data_exception',
                   DETAIL = format('The fitted probabilities of %s rows are numerically 0 or 1: some features, or a combination of them, separate the classes, and the maximum-likelihood coefficients are infinite.', r.n_boundary),
@@ -415,25 +703,29 @@ BEGIN
         'null_log_likelihood', ooml._json_num(ll0),
         'deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.rss ELSE -2 * ll END),
         'null_deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.tss ELSE -2 * ll0 END),
-        'df_residual', n - p,
-        'df_null', n - CASE WHEN with_intercept THEN 1 ELSE 0 END,
+        'df_residual', r.n_rows - p,
+        'df_null', r.n_rows - CASE WHEN with_intercept THEN 1 ELSE 0 END,
         'aic', ooml._json_num(-2 * ll + 2 * k),
-        'bic', ooml._json_num(-2 * ll + k * ln(n)),
+        'bic', ooml._json_num(-2 * ll + k * ln(r.n_rows)),
         'condition_number', ooml._json_num(r.condition_number),
-        'objective', ooml._json_num(r.loss),
+        'objective', ooml._json_num(r.loss + ooml._weighted_l1(beta, l1w)),
         'grad_norm', ooml._json_num(r.grad_norm),
         'passes', passes,
+        'nonzero', (SELECT count(*) FROM unnest(beta) WITH ORDINALITY u(v, i)
+                     WHERE v <> 0 AND NOT (with_intercept AND i = 1)),
         'test', CASE fam WHEN 'gaussian' THEN 't' ELSE 'z' END);
     IF fam = 'binomial' THEN
         model_stats := model_stats || jsonb_build_object('pseudo_r2', ooml._json_num(1 - ll / nullif(ll0, 0)));
     ELSIF fam = 'gaussian' THEN
-        model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, n, p, with_intercept);
+        model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, r.n_rows, p, with_intercept);
     END IF;
 
     UPDATE ooml.models m
        SET coef = beta, std_err = r.std_err, iterations = passes, converged = is_converged,
            n_rows = r.n_rows, n_skipped = r.n_skipped, log_likelihood = ll,
-           stats = model_stats, trained_at = now()
+           stats = model_stats, trained_at = now(),
+           options = options || jsonb_strip_nulls(jsonb_build_object('learning_rate',
+                                                    CASE WHEN opt = 'sgd' THEN lr END))
      WHERE m.name = model_name;
 
     RETURN (model_name, passes, is_converged, ll, r.n_rows, r.n_skipped,

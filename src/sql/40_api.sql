@@ -8,18 +8,23 @@ CREATE FUNCTION ooml.train_logreg(
     relation    regclass,
     target      text,
     features    text[],
-    optimizer   text DEFAULT 'newton',
+    optimizer   text DEFAULT NULL,
     max_iter    int DEFAULT 100,
     tolerance   float8 DEFAULT NULL,
     l2          float8 DEFAULT 0,
     intercept   boolean DEFAULT true,
     replace     boolean DEFAULT false,
-    verbose     boolean DEFAULT false)
+    verbose     boolean DEFAULT false,
+    l1          float8 DEFAULT 0,
+    standardize boolean DEFAULT false,
+    weights     text DEFAULT NULL,
+    learning_rate float8 DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ooml._train_glm($1, $2, $3, $4, 'binomial', 'logreg', $5, $6, $7, $8, $9, $10, $11)
+    SELECT ooml._train_glm($1, $2, $3, $4, 'binomial', 'logreg', $5, $6, $7, $8, $9, $10, $11,
+                           $12, $13, $14, $15)
 $$;
 COMMENT ON FUNCTION ooml.train_logreg IS 'train a logistic regression model on a relation';
 
@@ -35,12 +40,17 @@ CREATE FUNCTION ooml.train_linreg(
     replace     boolean DEFAULT false,
     max_iter    int DEFAULT 1000,
     tolerance   float8 DEFAULT NULL,
-    verbose     boolean DEFAULT false)
+    verbose     boolean DEFAULT false,
+    l1          float8 DEFAULT 0,
+    standardize boolean DEFAULT false,
+    weights     text DEFAULT NULL,
+    learning_rate float8 DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ooml._train_glm($1, $2, $3, $4, 'gaussian', 'linreg', $5, $9, $10, $6, $7, $8, $11)
+    SELECT ooml._train_glm($1, $2, $3, $4, 'gaussian', 'linreg', $5, $9, $10, $6, $7, $8, $11,
+                           $12, $13, $14, $15)
 $$;
 COMMENT ON FUNCTION ooml.train_linreg IS 'train a linear regression model (least squares) on a relation';
 
@@ -229,3 +239,26 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ooml.evaluate IS 'metrics of a model on a relation: rmse, mae, r2 (regression); accuracy, precision, recall, f1, log_loss, auc (classification)';
+
+-- A shuffled copy of a relation, for stochastic gradient descent: SGD
+-- visits rows in storage order, and data sorted by its target or by time
+-- make it wander (Bismarck's advice: shuffle once, train many times).
+CREATE FUNCTION ooml.shuffle(source regclass, target text)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    nsp     name;
+    n       bigint;
+BEGIN
+    IF source IS NULL OR target IS NULL OR target = '' THEN
+        RAISE EXCEPTION 'source and target must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT c.relnamespace::regnamespace::name INTO nsp FROM pg_class c WHERE c.oid = source;
+    EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM %s ORDER BY random()', nsp, target, source);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ooml.shuffle IS 'create a copy of a relation with its rows in random order, in the same schema';
