@@ -226,6 +226,26 @@ row "sum(ooml.predict(m, t)), column layout" "$a ms" "SQL arithmetic: $b ms; oom
 same=$(q -c "SELECT max(abs(ooml.predict('newton_arr', t) - ($sqlarr))) FROM bench.t_arr t")
 row "largest difference between the two" "$same"
 
+echo
+D8=50
+echo "-- 8. optimizers on $ROWS rows x $D8 features (l2 = $L2; objective relative to Newton's optimum)"
+q -c "SET client_min_messages = warning; SELECT bench.generate_arr('t50', $ROWS, $D8)" >/dev/null
+q -c "VACUUM ANALYZE bench.t50"
+opt_row() {  # name, optimizer, extra arguments
+    q -c "$SERIAL SET client_min_messages = error; SELECT seconds, iterations FROM ooml.train_logreg('$1', 'bench.t50', 'y', ARRAY['x'], l2 => $L2, optimizer => '$2' $3, replace => true)" | tail -1 | tr '|' ' '
+}
+read -r s it < <(opt_row o_newton newton "")
+row "newton" "$(printf %.3f $s) s" "$it passes"
+for spec in "o_lbfgs lbfgs , max_iter => 60 [target: <= 1e-8 within 60 passes]" "o_sgd sgd , max_iter => 5 [target: <= 1e-3 within 5 passes]" "o_gd gd , max_iter => 200"; do
+    set -- $spec
+    name=$1; opt=$2; extra="$3 $4 $5 $6"
+    target=$(echo "$spec" | grep -o '\[.*\]' || true)
+    read -r s it < <(opt_row $name $opt "$extra")
+    rel=$(q -c "SELECT to_char(((a.stats->>'objective')::float8 - (b.stats->>'objective')::float8) / (b.stats->>'objective')::float8, '9.9EEEE') FROM ooml.models a, ooml.models b WHERE a.name = '$name' AND b.name = 'o_newton'")
+    cd_=$(q -c "SELECT to_char(max(abs(a.c - b.c)), '9.9EEEE') FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = '$name') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'o_newton') b USING (i)")
+    row "$opt" "$(printf %.3f $s) s" "$it passes, objective +$rel relative, largest coefficient difference $cd_ $target"
+done
+
 psql -X -q -d postgres -c "DROP DATABASE $DB"
 rm -rf "$WORK"
 echo

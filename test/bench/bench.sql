@@ -61,3 +61,18 @@ BEGIN
                   kind, fam, d + 1, widths, names,
                   CASE kind WHEN 'qr' THEN ', refine => true' ELSE '' END, target, args, layout);
 END $$;
+
+-- A float8[]-only table of the same model with d features (for the
+-- optimizer comparison).
+CREATE OR REPLACE FUNCTION bench.generate_arr(name text, n bigint, d int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM setseed(0.24);
+    EXECUTE format('DROP TABLE IF EXISTS bench.%I', name);
+    EXECUTE format($q$
+        CREATE TABLE bench.%I AS
+        SELECT i AS id, x, random() < 1 / (1 + exp(-eta)) AS y
+          FROM (SELECT i, x, 0.25 + (SELECT sum(x[j] * ((j %% 5) - 2) / 2.0) FROM generate_series(1, %s) j) AS eta
+                  FROM (SELECT i, ARRAY(SELECT random() * 2 - 1 FROM generate_series(1, %s) WHERE i > 0) AS x
+                          FROM generate_series(1, %s) i) a) b$q$, name, d, d, n);
+END $$;
