@@ -49,6 +49,14 @@ for t in test/t/*.sh; do
     fi
 done
 
+# a smoke run of the benchmark (tiny data), so that it cannot rot
+if out=$(bash test/bench/bench.sh --quick 2>&1) && echo "$out" | grep -q '^benchmark done'; then
+    pass "benchmark smoke run"
+else
+    echo "$out" | tail -20
+    fail "benchmark smoke run"
+fi
+
 ooml_stop_cluster
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
