@@ -142,3 +142,21 @@ SELECT err($$SELECT ooml.train_logreg('m', 'gen', 'y', ARRAY['x1'], standardize 
 -- a diverging SGD stops and says so
 SELECT err($$SELECT ooml.train_linreg('m', 'mtcars', 'mpg', ARRAY['disp', 'hp'], solver => 'sgd', learning_rate => 1e6, max_iter => 20)$$);
 SELECT count(*) AS models_named_m FROM ooml.models WHERE name = 'm';
+
+-- 300 coefficients: the Hessian is factored in panels (interruptible); QR,
+-- the normal equations and L-BFGS agree
+CREATE TABLE wide300 AS
+SELECT i, ARRAY(SELECT sin(i * j * 0.0137 + j) + cos(j * i * 0.71) FROM generate_series(1, 299) j)::float8[] AS xs,
+       (SELECT sum(sin(i * j * 0.0137 + j) * ((j % 5) - 2)) FROM generate_series(1, 299) j) + 3 * cos(i * 7.1) AS y,
+       (sin(i * 1.3) > 0) AS yb
+  FROM generate_series(1, 1500) i;
+SELECT converged FROM ooml.train_linreg('w300_qr', 'wide300', 'y', ARRAY['xs']);
+SELECT converged FROM ooml.train_linreg('w300_normal', 'wide300', 'y', ARRAY['xs'], solver => 'normal');
+SELECT max(abs(a.estimate - b.estimate)) < 1e-8 AS same_estimates,
+       max(abs(a.std_err - b.std_err) / a.std_err) < 1e-8 AS same_std_errs
+  FROM ooml.coefficients('w300_qr') a JOIN ooml.coefficients('w300_normal') b USING (term);
+SELECT converged FROM ooml.train_logreg('w300_newton', 'wide300', 'yb', ARRAY['xs'], l2 => 0.01);
+SELECT converged FROM ooml.train_logreg('w300_lbfgs', 'wide300', 'yb', ARRAY['xs'], l2 => 0.01, optimizer => 'lbfgs', max_iter => 500);
+SELECT max(abs(a.estimate - b.estimate)) < 1e-5 AS lbfgs_matches_newton
+  FROM ooml.coefficients('w300_newton') a JOIN ooml.coefficients('w300_lbfgs') b USING (term);
+DROP TABLE wide300;

@@ -316,18 +316,24 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 	for (int j = 0; j < p; j++)
 		for (int i = 0; i < p; i++)
 			c[(Size) j * p + i] = i <= j ? r[(Size) j * q + i] : 0.0;
-	ooml_cholesky_inverse(p, c);
-	if (gram)
+	fit->std_err = palloc(sizeof(double) * p);
+	if (!gram)
+	{
+		/* only the diagonal is needed: by panels, interruptible */
+		ooml_cholesky_inverse_diag(p, c, fit->std_err);
+	}
+	else
 	{
 		double	   *e = palloc(sizeof(double) * p * p);
 		double	   *ce = palloc(sizeof(double) * p * p);
 
+		ooml_cholesky_inverse(p, c);
 		for (int iter = 0; iter < 5; iter++)
 		{
 			double		emax = 0.0;
 
 			CHECK_FOR_INTERRUPTS();
-			/* E = I - (X'X + pen I') C */
+			/* E = I - (X'X + pen diag(pw)) C */
 			for (int k = 0; k < p; k++)
 				for (int i = 0; i < p; i++)
 				{
@@ -357,18 +363,19 @@ ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit)
 		}
 		pfree(e);
 		pfree(ce);
+		for (int j = 0; j < p; j++)
+			fit->std_err[j] = c[(Size) j * p + j];
 	}
-	fit->std_err = palloc(sizeof(double) * p);
 	{
 		double		df = (double) st->n_rows - p;
 		double		dispersion = df > 0 ? fit->rss / df : NAN;
 
 		for (int j = 0; j < p; j++)
-			fit->std_err[j] = sqrt(dispersion * c[(Size) j * p + j]);
+			fit->std_err[j] = sqrt(dispersion * fit->std_err[j]);
 	}
 
 	/* condition number of X, as MADlib's linregr_train reports it */
-	fit->condition_number = ooml_triangular_condition(p, r, q);
+	fit->condition_number = p <= OOML_CONDITION_MAX ? ooml_triangular_condition(p, r, q) : NAN;
 
 	pfree(r);
 	pfree(tmp);

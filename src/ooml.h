@@ -310,6 +310,10 @@ extern void ooml_symmetrize(int n, double *a);
 extern int	ooml_cholesky(int n, double *a, double *rcond);
 extern void ooml_cholesky_solve(int n, const double *chol, double *b);
 extern void ooml_cholesky_inverse(int n, double *chol);
+extern void ooml_cholesky_inverse_diag(int n, const double *chol, double *d);
+
+/* eigen and singular value decompositions run up to this order (O(p^3), not interruptible) */
+#define OOML_CONDITION_MAX	500
 extern int	ooml_rank_pivots(int n, const double *a, int *piv);
 extern double ooml_condition_number(int n, const double *a);
 extern void ooml_syrk_add(int p, double *c, const double *rows, int m);

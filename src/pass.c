@@ -830,9 +830,9 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		 */
 		if (fam->estimate_dispersion)
 			dispersion = (df > 0 && !nulls[R_RSS]) ? DatumGetFloat8(values[R_RSS]) / df : NAN;
-		ooml_cholesky_inverse(p, h);
+		ooml_cholesky_inverse_diag(p, h, se);
 		for (int j = 0; j < p; j++)
-			se[j] = sqrt(dispersion * h[(Size) j * p + j] * scale[j] * scale[j] / n);
+			se[j] = sqrt(dispersion * se[j] * scale[j] * scale[j] / n);
 		values[R_STD_ERR] = float8_array(se, p);
 		nulls[R_STD_ERR] = false;
 
@@ -840,9 +840,12 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		 * condition number of W^1/2 X, the square root of that of the
 		 * unpenalized X'WX, as MADlib reports it
 		 */
-		full_hessian(st, l, h);
-		values[R_CONDITION_NUMBER] = Float8GetDatum(sqrt(ooml_condition_number(p, h)));
-		nulls[R_CONDITION_NUMBER] = false;
+		if (p <= OOML_CONDITION_MAX)
+		{
+			full_hessian(st, l, h);
+			values[R_CONDITION_NUMBER] = Float8GetDatum(sqrt(ooml_condition_number(p, h)));
+			nulls[R_CONDITION_NUMBER] = false;
+		}
 	}
 }
 

@@ -30,9 +30,18 @@ ooml_symmetrize(int n, double *a)
 }
 
 /*
- * Cholesky factor a symmetric matrix in place (upper triangle) and
- * estimate its reciprocal condition number in the 1-norm.  Returns LAPACK's
- * info: 0 on success, > 0 when the matrix is not positive definite.
+ * Matrices up to this order are factored by one LAPACK call; larger ones
+ * in panels of OOML_PANEL columns, with a check for interrupts between the
+ * LAPACK and BLAS calls, so that a cancel takes effect within a fraction of
+ * a second even for the largest Hessians ooml.max_state_memory allows.
+ */
+#define OOML_BLOCKED_FROM	256
+#define OOML_PANEL			64
+
+/*
+ * Cholesky factor a symmetric matrix in place (upper triangle, A = R'R)
+ * and estimate its reciprocal condition number in the 1-norm.  Returns
+ * LAPACK's info: 0 on success, > 0 when the matrix is not positive definite.
  */
 int
 ooml_cholesky(int n, double *a, double *rcond)
@@ -40,10 +49,49 @@ ooml_cholesky(int n, double *a, double *rcond)
 	double	   *work = palloc(sizeof(double) * 3 * n);
 	lapack_int *iwork = palloc(sizeof(lapack_int) * n);
 	double		anorm;
-	lapack_int	info;
+	lapack_int	info = 0;
 
 	anorm = LAPACKE_dlansy_work(LAPACK_COL_MAJOR, '1', 'U', n, a, n, work);
-	info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', n, a, n);
+	if (n < OOML_BLOCKED_FROM)
+		info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', n, a, n);
+	else
+	{
+		/* right-looking blocked Cholesky: factor, solve the panel, update */
+		for (int k = 0; k < n && info == 0; k += OOML_PANEL)
+		{
+			int			nb = Min(OOML_PANEL, n - k);
+			int			rest = n - k - nb;
+			double	   *akk = a + (Size) k * n + k;
+
+			CHECK_FOR_INTERRUPTS();
+			info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', nb, akk, n);
+			if (info != 0)
+			{
+				info += k;
+				break;
+			}
+			if (rest == 0)
+				break;
+			/* R12 = R11^-T A12 */
+			cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit,
+						nb, rest, 1.0, akk, n, akk + (Size) nb * n, n);
+			/* A22 -= R12' R12, in column panels */
+			for (int j = 0; j < rest; j += OOML_PANEL)
+			{
+				int			jb = Min(OOML_PANEL, rest - j);
+				double	   *r12j = akk + (Size) (nb + j) * n;
+				double	   *a22 = a + (Size) (k + nb + j) * n + (k + nb);
+
+				CHECK_FOR_INTERRUPTS();
+				/* the columns j..j+jb of A22, rows above their diagonal block */
+				if (j > 0)
+					cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, j, jb, nb,
+								-1.0, akk + (Size) nb * n, n, r12j, n, 1.0, a22, n);
+				cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, jb, nb, -1.0,
+							r12j, n, 1.0, a22 + j, n);
+			}
+		}
+	}
 	*rcond = 0.0;
 	if (info == 0)
 		info = LAPACKE_dpocon_work(LAPACK_COL_MAJOR, 'U', n, a, n, anorm,
@@ -62,6 +110,37 @@ ooml_cholesky_solve(int n, const double *chol, double *b)
 	info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', n, 1, chol, n, b, n);
 	if (info != 0)
 		elog(ERROR, "ooml: dpotrs failed with info %d", (int) info);
+}
+
+/*
+ * The diagonal of A^-1 from the Cholesky factor A = R'R, into d: squared
+ * row norms of R^-1, whose columns are found in panels by triangular solves
+ * (interrupts checked between panels).
+ */
+void
+ooml_cholesky_inverse_diag(int n, const double *chol, double *d)
+{
+	int			nb = Min(OOML_PANEL, n);
+	double	   *x = palloc(sizeof(double) * n * nb);
+
+	for (int i = 0; i < n; i++)
+		d[i] = 0.0;
+	for (int k = 0; k < n; k += nb)
+	{
+		int			jb = Min(nb, n - k);
+
+		CHECK_FOR_INTERRUPTS();
+		/* columns k..k+jb of R^-1 are zero below row k+jb: solve the top */
+		memset(x, 0, sizeof(double) * n * jb);
+		for (int j = 0; j < jb; j++)
+			x[(Size) j * n + k + j] = 1.0;
+		cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit,
+					k + jb, jb, 1.0, chol, n, x, n);
+		for (int j = 0; j < jb; j++)
+			for (int i = 0; i < k + jb; i++)
+				d[i] += x[(Size) j * n + i] * x[(Size) j * n + i];
+	}
+	pfree(x);
 }
 
 /* Replace a Cholesky factor by the full inverse of the original matrix. */
