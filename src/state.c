@@ -422,6 +422,12 @@ state_deserialize(StringInfo buf, int code)
 	expect = 3 * 8 + 7 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
 	if ((int64) (buf->len - buf->cursor) != expect)
 		invalid_state(code, "The size does not match the dimensions.");
+	/* the same memory guard as for states ooml makes itself */
+	if (ooml_state_bytes(kind, ncoef) > (int64) ooml_max_state_memory * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ooml state of %d coefficients exceeds ooml.max_state_memory (%d MB)",
+						ncoef, ooml_max_state_memory / 1024)));
 
 	st = ooml_state_alloc(kind, family, flags, nargs, ncoef, names_len);
 	st->target_type = target_type;

@@ -57,6 +57,22 @@ else
     fail "benchmark smoke run"
 fi
 
+# the fuzz target over the state parser, for a fixed budget
+if out=$(bash test/fuzz/run.sh 30 2>&1) && echo "$out" | grep -q '^Done [0-9]* runs'; then
+    pass "fuzz the state parser for 30 s ($(echo "$out" | grep -o '^Done [0-9]* runs'))"
+else
+    echo "$out" | tail -30
+    fail "fuzz the state parser"
+fi
+
+# the regression suite under valgrind (every server process)
+if out=$(bash test/valgrind.sh 2>&1); then
+    pass "regression suite under valgrind: $(echo "$out" | tail -1)"
+else
+    echo "$out" | tail -40
+    fail "regression suite under valgrind"
+fi
+
 ooml_stop_cluster
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
