@@ -10,6 +10,7 @@ OBJS = \
 	src/family.o \
 	src/family_binomial.o \
 	src/family_gaussian.o \
+	src/family_glm.o \
 	src/solve.o \
 	src/lsq.o \
 	src/predict.o \

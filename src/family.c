@@ -10,7 +10,11 @@
  */
 #include "postgres.h"
 
+#include "utils/builtins.h"
+
 #include "ooml.h"
+
+PG_FUNCTION_INFO_V1(ooml_family_link);
 
 static const OomlFamily *const families[] = {
 	NULL,
@@ -18,26 +22,61 @@ static const OomlFamily *const families[] = {
 	&ooml_family_gaussian		/* OOML_FAMILY_GAUSSIAN */
 };
 
-StaticAssertDecl(lengthof(families) == OOML_FAMILY_MAX + 1,
-				 "every family id needs an entry");
+
+
+/* the number of family ids: the two fast ones, then the GLM families */
+int
+ooml_family_count(void)
+{
+	return 2 + ooml_glm_family_count();
+}
 
 const OomlFamily *
 ooml_family(int id)
 {
-	if (id < 1 || id > OOML_FAMILY_MAX)
-		elog(ERROR, "ooml: unknown family id %d", id);
-	return families[id];
+	if (id >= 1 && id <= 2)
+		return families[id];
+	if (id > 2 && id <= ooml_family_count())
+		return ooml_glm_family(id - 3);
+	elog(ERROR, "ooml: unknown family id %d", id);
+	return NULL;				/* keep compiler quiet */
 }
 
+/*
+ * The id of "family" (its canonical link) or "family:link".  binomial with
+ * the logit link and gaussian with the identity link are the fast families
+ * of ids 1 and 2; other pairs come from family_glm.c.
+ */
 int
 ooml_family_id(const char *name)
 {
-	for (int i = 1; i <= OOML_FAMILY_MAX; i++)
-		if (strcmp(families[i]->name, name) == 0)
-			return i;
+	const char *colon = strchr(name, ':');
+	int			flen = colon ? (int) (colon - name) : (int) strlen(name);
+
+	for (int id = 1; id <= ooml_family_count(); id++)
+	{
+		const OomlFamily *f = ooml_family(id);
+
+		if (strlen(f->name) == (size_t) flen && strncmp(f->name, name, flen) == 0 &&
+			(colon == NULL || strcmp(f->link, colon + 1) == 0))
+			return id;			/* the first of a family is its canonical link */
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown model family \"%s\"", name),
-			 errhint("The families are \"binomial\" and \"gaussian\".")));
+			 errmsg("unknown model family or link \"%s\"", name),
+			 errhint("The families are binomial (links logit, probit, cloglog, log), gaussian (identity, log, inverse), poisson (log, identity, sqrt), gamma (inverse, log, identity) and inverse_gaussian (1/mu^2, inverse, log, identity).")));
 	return 0;					/* keep compiler quiet */
+}
+
+/*
+ * _family_link(family) returns the link of "family" or "family:link", or
+ * raises the error of an unknown pair: the driver checks a request with it
+ * before any pass.
+ */
+Datum
+ooml_family_link(PG_FUNCTION_ARGS)
+{
+	int			id = ooml_family_id(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	PG_RETURN_TEXT_P(cstring_to_text(ooml_family(id)->link));
 }

@@ -69,7 +69,7 @@ binomial_at_boundary(double eta)
 }
 
 static double
-binomial_loglik(double loss_sum, double sum_w)
+binomial_loglik(const OomlState *st, double loss_sum)
 {
 	return -loss_sum;
 }
@@ -88,6 +88,20 @@ binomial_null_loglik(const OomlState *st)
 	return (n1 > 0 ? n1 * log(p) : 0.0) + (n0 > 0 ? n0 * log1p(-p) : 0.0);
 }
 
+static double
+binomial_null_deviance(const OomlState *st)
+{
+	return -2.0 * binomial_null_loglik(st);
+}
+
+static double
+binomial_pearson(double y, double eta)
+{
+	double		mu = binomial_mean(eta);
+
+	return (y - mu) * (y - mu) / (mu * (1.0 - mu));
+}
+
 const OomlFamily ooml_family_binomial = {
 	.name = "binomial",
 	.link = "logit",
@@ -100,5 +114,8 @@ const OomlFamily ooml_family_binomial = {
 	.estimate_dispersion = false,
 	.quadratic = false,
 	.loglik = binomial_loglik,
-	.null_loglik = binomial_null_loglik
+	.null_loglik = binomial_null_loglik,
+	.null_deviance = binomial_null_deviance,
+	.pearson = binomial_pearson,
+	.extra_params = 0
 };

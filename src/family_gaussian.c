@@ -43,9 +43,9 @@ gaussian_loglik_rss(double rss, double n)
 }
 
 static double
-gaussian_loglik(double loss_sum, double sum_w)
+gaussian_loglik(const OomlState *st, double loss_sum)
 {
-	return gaussian_loglik_rss(2.0 * loss_sum, sum_w);
+	return gaussian_loglik_rss(2.0 * loss_sum, st->sum_w);
 }
 
 static double
@@ -56,6 +56,22 @@ gaussian_null_loglik(const OomlState *st)
 	if (st->flags & OOML_FLAG_INTERCEPT)
 		tss -= st->sum_wy * st->sum_wy / st->sum_w;
 	return gaussian_loglik_rss(tss, st->sum_w);
+}
+
+static double
+gaussian_null_deviance(const OomlState *st)
+{
+	double		tss = st->sum_wyy;
+
+	if (st->flags & OOML_FLAG_INTERCEPT)
+		tss -= st->sum_wy * st->sum_wy / st->sum_w;
+	return Max(0.0, tss);
+}
+
+static double
+gaussian_pearson(double y, double eta)
+{
+	return (y - eta) * (y - eta);
 }
 
 const OomlFamily ooml_family_gaussian = {
@@ -69,5 +85,8 @@ const OomlFamily ooml_family_gaussian = {
 	.estimate_dispersion = true,
 	.quadratic = true,
 	.loglik = gaussian_loglik,
-	.null_loglik = gaussian_null_loglik
+	.null_loglik = gaussian_null_loglik,
+	.null_deviance = gaussian_null_deviance,
+	.pearson = gaussian_pearson,
+	.extra_params = 1
 };

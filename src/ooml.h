@@ -97,7 +97,8 @@ typedef enum OomlPassKind
 										 * statistics at the Newton point */
 #define OOML_FLAG_WEIGHTS		0x0020	/* a row weight follows the target */
 #define OOML_FLAG_HESSIAN		0x0040	/* NEWTON final: return the Hessian */
-#define OOML_FLAG_ALL			0x007F
+#define OOML_FLAG_OFFSET		0x0080	/* an offset follows the target (and weight) */
+#define OOML_FLAG_ALL			0x00FF
 
 typedef struct OomlState
 {
@@ -123,6 +124,9 @@ typedef struct OomlState
 	double		sum_wy;			/* sum of w * y */
 	double		sum_wyy;		/* sum of w * y^2 */
 	double		loss;			/* sum of w * loss */
+	double		pearson;		/* sum of w (y - mu)^2 / V(mu) (STATS passes) */
+	double		ll_const;		/* family's sums of y alone, for the */
+	double		aux;			/* log-likelihood and the null deviance */
 	double		data[FLEXIBLE_ARRAY_MEMBER];
 } OomlState;
 
@@ -173,11 +177,12 @@ typedef enum OomlFamilyId
 {
 	OOML_FAMILY_BINOMIAL = 1,	/* logistic regression */
 	OOML_FAMILY_GAUSSIAN = 2	/* least squares */
+	/* the generalized linear model families follow (family_glm.c) */
 } OomlFamilyId;
 
-#define OOML_FAMILY_MAX		2
+typedef struct OomlFamily OomlFamily;
 
-typedef struct OomlFamily
+struct OomlFamily
 {
 	const char *name;
 	const char *link;
@@ -200,17 +205,28 @@ typedef struct OomlFamily
 	bool		estimate_dispersion;
 	/* is the loss exactly quadratic in eta (one Newton step solves it)? */
 	bool		quadratic;
-	/* log-likelihood of a fit whose losses sum to loss_sum over sum_w */
-	double		(*loglik) (double loss_sum, double sum_w);
-	/* log-likelihood of the intercept-only model */
+	/* log-likelihood of a fit whose (unpenalized) losses sum to loss_sum */
+	double		(*loglik) (const OomlState *st, double loss_sum);
+	/* log-likelihood of the intercept-only model (may be NULL) */
 	double		(*null_loglik) (const OomlState *st);
-} OomlFamily;
+	/* deviance of the intercept-only model (or of eta = 0 without one) */
+	double		(*null_deviance) (const OomlState *st);
+	/* a row's contribution to ll_const and aux (may be NULL) */
+	void		(*row_const) (double y, double *c1, double *c2);
+	/* (y - mu)^2 / V(mu), the row's Pearson residual squared */
+	double		(*pearson) (double y, double eta);
+	/* parameters besides the coefficients, for the AIC (sigma, shape) */
+	int			extra_params;
+};
 
 extern const OomlFamily ooml_family_binomial;
 extern const OomlFamily ooml_family_gaussian;
 
 extern const OomlFamily *ooml_family(int id);
 extern int	ooml_family_id(const char *name);
+extern int	ooml_family_count(void);
+extern const OomlFamily *ooml_glm_family(int i);	/* family_glm.c, i >= 0 */
+extern int	ooml_glm_family_count(void);
 
 /* Reading SQL values as doubles (rowread.c). */
 typedef enum OomlArgType

@@ -47,7 +47,21 @@ PG_FUNCTION_INFO_V1(ooml_pass_final);
 static inline int
 first_feature(const OomlState *st)
 {
-	return ARG_FIRST_FEATURE + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0);
+	return ARG_FIRST_FEATURE + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
+		((st->flags & OOML_FLAG_OFFSET) ? 1 : 0);
+}
+
+/* the argument number of the offset, and the name index of its column */
+static inline int
+offset_arg(const OomlState *st)
+{
+	return ARG_TARGET + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0);
+}
+
+static inline int
+offset_name(const OomlState *st)
+{
+	return st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0);
 }
 
 /*
@@ -82,8 +96,9 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ooml.pass got %d feature arguments, but its seed describes %d",
 						PG_NARGS() - first, seed->nargs),
-				 errdetail("The arguments are the seed, the target%s, then the features.",
-						   (seed->flags & OOML_FLAG_WEIGHTS) ? ", the row weight" : "")));
+				 errdetail("The arguments are the seed, the target%s%s, then the features.",
+						   (seed->flags & OOML_FLAG_WEIGHTS) ? ", the row weight" : "",
+						   (seed->flags & OOML_FLAG_OFFSET) ? ", the offset" : "")));
 
 	st = (OomlState *) MemoryContextAlloc(aggcxt, VARSIZE(seed));
 	memcpy(st, seed, VARSIZE(seed));
@@ -111,6 +126,20 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 					 errmsg("weight column \"%s\" has type %s, which ooml cannot use as a weight",
 							ooml_state_name(st, st->nargs + 1), format_type_be(typid)),
 					 errhint("Row weights must be numeric.")));
+	}
+
+	if (st->flags & OOML_FLAG_OFFSET)
+	{
+		OomlArgType t;
+
+		typid = get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st));
+		t = ooml_arg_type(typid);
+		if (t == OOML_ARG_UNSET || ooml_arg_is_array(t) || t == OOML_ARG_BOOL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("offset column \"%s\" has type %s, which ooml cannot use as an offset",
+							ooml_state_name(st, offset_name(st)), format_type_be(typid)),
+					 errhint("An offset must be numeric.")));
 	}
 
 	types = OOML_SECTION(st, l.types, int32);
@@ -354,7 +383,8 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 				loss,
 				d1,
 				d2,
-				w = 1.0;
+				w = 1.0,
+				offset = 0.0;
 
 	/* the state is updated in place: only ever inside an aggregate */
 	if (!(fcinfo->context && IsA(fcinfo->context, AggState)) &&
@@ -427,10 +457,37 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	if (!isfinite(y) || (fam->binary_target ? (y != 0.0 && y != 1.0) : !fam->valid_target(y)))
 		bad_target(st, y);
 
+	/* the offset: NULL skips the row */
+	if (st->flags & OOML_FLAG_OFFSET)
+	{
+		Datum		od = PG_GETARG_DATUM(offset_arg(st));
+
+		if (PG_ARGISNULL(offset_arg(st)))
+		{
+			st->n_skipped++;
+			PG_RETURN_POINTER(st);
+		}
+		/* the type was checked on the first row; read it as it is */
+		offset = ooml_read_scalar(od, ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo,
+																		  offset_arg(st))));
+		if (!isfinite(offset))
+			ooml_read_error(isnan(offset) ? OOML_READ_NAN : OOML_READ_INF,
+							ooml_state_name(st, offset_name(st)), 1, 1);
+	}
+
 	st->n_rows++;
 	st->sum_w += w;
 	st->sum_wy += w * y;
 	st->sum_wyy += w * y * y;
+	if (fam->row_const)
+	{
+		double		c1,
+					c2;
+
+		fam->row_const(y, &c1, &c2);
+		st->ll_const += w * c1;
+		st->aux += w * c2;
+	}
 
 	if (st->kind == OOML_PASS_QR)
 	{
@@ -462,6 +519,9 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	eta = (off ? coef[0] : 0.0) + ooml_dot(coef + off, xf, nf);
 	if (!isfinite(eta))
 		check_finite_row(st, &l, xf);
+	eta += offset;
+	if ((st->flags & OOML_FLAG_STATS) && fam->pearson)
+		st->pearson += w * fam->pearson(y, eta);
 
 	/* the family's view of the row */
 	fam->row(y, eta, &loss, &d1, &d2);
@@ -599,6 +659,9 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 	a->sum_wy += b->sum_wy;
 	a->sum_wyy += b->sum_wyy;
 	a->loss += b->loss;
+	a->pearson += b->pearson;
+	a->ll_const += b->ll_const;
+	a->aux += b->aux;
 
 	if (a->kind == OOML_PASS_QR)
 	{
@@ -692,6 +755,9 @@ enum
 	R_SOLUTION,
 	R_HESSIAN,
 	R_ADAGRAD,
+	R_DEVIANCE,
+	R_NULL_DEVIANCE,
+	R_PEARSON,
 	R_NCOLUMNS
 };
 
@@ -809,9 +875,10 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 			for (int j = 0; j < p; j++)
 				pen += 0.5 * st->l2 * pw[j] * sol[j] * sol[j];
 			rss = Max(0.0, 2.0 * n * (f_new - pen));
+			values[R_DEVIANCE] = Float8GetDatum(rss);
 			values[R_SOLUTION] = float8_array(sol, p);
 			values[R_LOSS] = Float8GetDatum(f_new);
-			values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(0.5 * rss, n));
+			values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st, 0.5 * rss));
 			nulls[R_SOLUTION] = false;
 		}
 		values[R_RSS] = Float8GetDatum(rss);
@@ -829,7 +896,15 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		 * RSS / (n - p) where it is estimated).
 		 */
 		if (fam->estimate_dispersion)
-			dispersion = (df > 0 && !nulls[R_RSS]) ? DatumGetFloat8(values[R_RSS]) / df : NAN;
+		{
+			/*
+			 * Pearson's chi^2 / df, as R's summary.glm; for least squares
+			 * that is RSS / (n - p) (at the Newton point with solve)
+			 */
+			double		chi2 = fam->quadratic && !nulls[R_RSS] ? DatumGetFloat8(values[R_RSS]) : st->pearson;
+
+			dispersion = df > 0 ? chi2 / df : NAN;
+		}
 		ooml_cholesky_inverse_diag(p, h, se);
 		for (int j = 0; j < p; j++)
 			se[j] = sqrt(dispersion * se[j] * scale[j] * scale[j] / n);
@@ -862,7 +937,8 @@ qr_results(const OomlState *st, const OomlLayout *l, Datum *values, bool *nulls)
 	values[R_SUM_W] = Float8GetDatum(n);
 	values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
 	values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
-	values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+	if (fam->null_loglik)
+			values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
 	values[R_RANK] = Int32GetDatum(fit.rank);
 	values[R_ALIASED] = int4_array(fit.aliased, fit.naliased);
 	nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
@@ -871,7 +947,10 @@ qr_results(const OomlState *st, const OomlLayout *l, Datum *values, bool *nulls)
 		return;
 
 	values[R_LOSS] = Float8GetDatum(fit.loss);
-	values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(0.5 * fit.rss, n));
+	values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st, 0.5 * fit.rss));
+	values[R_DEVIANCE] = Float8GetDatum(fit.rss);
+	values[R_NULL_DEVIANCE] = Float8GetDatum(fit.tss);
+	nulls[R_DEVIANCE] = nulls[R_NULL_DEVIANCE] = false;
 	values[R_SOLUTION] = float8_array(fit.solution, st->ncoef);
 	values[R_RSS] = Float8GetDatum(fit.rss);
 	values[R_TSS] = Float8GetDatum(fit.tss);
@@ -950,14 +1029,19 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
 		values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
 		values[R_LOSS] = Float8GetDatum(st->loss / n + penalty);
-		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st->loss, n));
-		values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st, st->loss));
+		if (fam->null_loglik)
+			values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
 		values[R_GRADIENT] = float8_array(g, p);
 		values[R_GRAD_NORM] = Float8GetDatum(gnorm);
 		nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
 		nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = false;
 		nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
 
+		values[R_DEVIANCE] = Float8GetDatum(2.0 * st->loss);
+		values[R_NULL_DEVIANCE] = Float8GetDatum(fam->null_deviance(st));
+		values[R_PEARSON] = Float8GetDatum(st->pearson);
+		nulls[R_DEVIANCE] = nulls[R_NULL_DEVIANCE] = nulls[R_PEARSON] = false;
 		if (fam->quadratic)
 		{
 			double		tss = st->sum_wyy;

@@ -42,6 +42,9 @@ typedef struct OomlModel
 	int		   *widths;			/* values per feature */
 	bool	   *is_array;
 	double	   *x;				/* scratch: one row, intercept first */
+	char	   *offset;			/* the offset column, or NULL */
+	int			offset_idx;		/* its attribute index in the row type */
+	OomlArgType offset_type;
 
 	/* where the features are in the last row type seen */
 	Oid			tuptype;			/* InvalidOid until the first row */
@@ -102,7 +105,8 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 
 	SPI_connect();
 	args[0] = PointerGetDatum(name_t);
-	if (SPI_execute_with_args("SELECT family, intercept, coef, features, feature_dims "
+	if (SPI_execute_with_args("SELECT family OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) link, "
+							  "intercept, coef, features, feature_dims, options OPERATOR(pg_catalog.->>) 'offset' "
 							  "FROM ooml.models WHERE name OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "ooml: could not read ooml.models");
@@ -157,6 +161,11 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 					 errmsg("model \"%s\" has %d coefficients for %d terms",
 							name, m->ncoef, total)));
 	}
+	{
+		char	   *off = SPI_getvalue(tup, desc, 6);
+
+		m->offset = off ? MemoryContextStrdup(cxt, off) : NULL;
+	}
 	SPI_finish();
 
 	m->x = MemoryContextAlloc(cxt, sizeof(double) * m->ncoef);
@@ -207,6 +216,26 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 							m->features[i], format_type_be(att->atttypid), m->name,
 							m->is_array[i] ? "a float4[] or float8[] array" : "a number or boolean")));
 	}
+	if (m->offset)
+	{
+		m->offset_idx = -1;
+		for (int a = 0; a < desc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), m->offset) == 0)
+			{
+				m->offset_idx = a;
+				m->offset_type = ooml_arg_type(att->atttypid);
+			}
+		}
+		if (m->offset_idx < 0 || m->offset_type == OOML_ARG_UNSET ||
+			ooml_arg_is_array(m->offset_type))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("the row has no numeric column \"%s\", the offset model \"%s\" needs",
+							m->offset, m->name)));
+	}
 	m->natts = desc->natts;
 	m->tuptype = tuptype;
 	m->tuptypmod = tuptypmod;
@@ -214,9 +243,9 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 }
 
 static double
-score(const OomlModel *m)
+score(const OomlModel *m, double offset)
 {
-	return m->family->mean(ooml_dot(m->coef, m->x, m->ncoef));
+	return m->family->mean(ooml_dot(m->coef, m->x, m->ncoef) + offset);
 }
 
 /*
@@ -266,7 +295,16 @@ ooml_predict_record(PG_FUNCTION_ARGS)
 			ooml_read_error(status, m->features[i], m->widths[i], got);
 		k += m->widths[i];
 	}
-	PG_RETURN_FLOAT8(score(m));
+	if (m->offset)
+	{
+		double		off;
+
+		if (m->isnull[m->offset_idx])
+			PG_RETURN_NULL();
+		off = ooml_read_scalar(m->values[m->offset_idx], m->offset_type);
+		PG_RETURN_FLOAT8(score(m, off));
+	}
+	PG_RETURN_FLOAT8(score(m, 0.0));
 }
 
 /*
@@ -283,6 +321,11 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 	int			got;
 	OomlReadStatus status;
 
+	if (m->offset)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has an offset, which a feature array cannot carry", m->name),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the column \"%s\".", m->offset)));
 	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
 							  m->ncoef - k, m->x + k, &got, true);
 	if (status == OOML_READ_NULL)
@@ -303,5 +346,5 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 				 errmsg("feature values contain %s",
 						status == OOML_READ_NAN ? "NaN" : "infinity"),
 				 errdetail("ooml trains and scores on finite numbers only.")));
-	PG_RETURN_FLOAT8(score(m));
+	PG_RETURN_FLOAT8(score(m, 0.0));
 }

@@ -185,7 +185,7 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The value does not start with ooml's magic number.");
 	if (st->version != OOML_STATE_VERSION)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The value has an unknown format version.");
-	if (st->family < 1 || st->family > OOML_FAMILY_MAX)
+	if (st->family < 1 || st->family > ooml_family_count())
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The model family is unknown.");
 	if ((st->flags & ~OOML_FLAG_ALL) != 0)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The flags are invalid.");
@@ -244,7 +244,8 @@ ooml_state_check(const OomlState *st, Size size)
 	for (int i = 0; i < st->names_len; i++)
 		if (names[i] == '\0')
 			nuls++;
-	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0))
+	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
+		((st->flags & OOML_FLAG_OFFSET) ? 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
 }
 
@@ -288,6 +289,7 @@ ooml_state_reset(OomlState *st)
 	st->n_rows = st->n_skipped = st->n_boundary = 0;
 	st->nbuf = 0;
 	st->sum_w = st->sum_wy = st->sum_wyy = st->loss = 0.0;
+	st->pearson = st->ll_const = st->aux = 0.0;
 	coef = OOML_SECTION(st, l.coef, double);
 	memset((char *) st + l.grad, 0, sizeof(double) * st->ncoef);
 	if (l.avg)
@@ -352,6 +354,9 @@ state_serialize(const OomlState *st)
 	pq_sendfloat8(&buf, st->loss);
 	pq_sendfloat8(&buf, st->l1);
 	pq_sendfloat8(&buf, st->lr);
+	pq_sendfloat8(&buf, st->pearson);
+	pq_sendfloat8(&buf, st->ll_const);
+	pq_sendfloat8(&buf, st->aux);
 
 	ints = OOML_SECTION(st, l.widths, const int32);
 	for (int i = 0; i < st->nargs; i++)
@@ -392,8 +397,8 @@ state_deserialize(StringInfo buf, int code)
 	int32	   *ints;
 	double	   *dbl;
 
-	/* the fixed header: 4 + 4*2 + 6*4 + 3*8 + 7*8 = 116 bytes */
-	if (buf->len - buf->cursor < 116)
+	/* the fixed header: 4 + 4*2 + 6*4 + 3*8 + 10*8 = 140 bytes */
+	if (buf->len - buf->cursor < 140)
 		invalid_state(code, "The value is too short.");
 	magic = (uint32) pq_getmsgint(buf, 4);
 	version = pq_getmsgint(buf, 2);
@@ -411,7 +416,7 @@ state_deserialize(StringInfo buf, int code)
 		invalid_state(code, "The value does not start with ooml's magic number.");
 	if (version != OOML_STATE_VERSION)
 		invalid_state(code, "The value has an unknown format version.");
-	if (family < 1 || family > OOML_FAMILY_MAX)
+	if (family < 1 || family > ooml_family_count())
 		invalid_state(code, "The model family is unknown.");
 	if ((flags & ~OOML_FLAG_ALL) != 0)
 		invalid_state(code, "The flags are invalid.");
@@ -419,7 +424,7 @@ state_deserialize(StringInfo buf, int code)
 		invalid_state(code, "The dimensions are out of range.");
 
 	ndouble = (l.names - l.coef) / sizeof(double);
-	expect = 3 * 8 + 7 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
+	expect = 3 * 8 + 10 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
 	if ((int64) (buf->len - buf->cursor) != expect)
 		invalid_state(code, "The size does not match the dimensions.");
 	/* the same memory guard as for states ooml makes itself */
@@ -443,6 +448,9 @@ state_deserialize(StringInfo buf, int code)
 	st->loss = pq_getmsgfloat8(buf);
 	st->l1 = pq_getmsgfloat8(buf);
 	st->lr = pq_getmsgfloat8(buf);
+	st->pearson = pq_getmsgfloat8(buf);
+	st->ll_const = pq_getmsgfloat8(buf);
+	st->aux = pq_getmsgfloat8(buf);
 
 	ints = OOML_SECTION(st, l.widths, int32);
 	for (int i = 0; i < nargs; i++)
@@ -567,7 +575,7 @@ nonneg_arg(FunctionCallInfo fcinfo, int argno, const char *what)
 /*
  * make_state(kind, family, intercept, coef, widths, names, l2, moments, stats,
  *			  refine, solve, penalty_weights, l1, learning_rate, adagrad,
- *			  weights, hessian)
+ *			  weights, hessian, offset)
  *		Build the seed state of a pass: the weights to evaluate and the
  *		shape of the rows.  The driver passes it as the first argument of
  *		ooml.pass; the transition function copies it on the first row.
@@ -631,6 +639,8 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		flags |= OOML_FLAG_WEIGHTS;
 	if (!PG_ARGISNULL(16) && PG_GETARG_BOOL(16))
 		flags |= OOML_FLAG_HESSIAN;
+	if (!PG_ARGISNULL(17) && PG_GETARG_BOOL(17))
+		flags |= OOML_FLAG_OFFSET;
 	if (intercept)
 		flags |= OOML_FLAG_INTERCEPT;
 
@@ -671,10 +681,11 @@ ooml_make_state(PG_FUNCTION_ARGS)
 	nargs = plain_array(widths_a, INT4OID, "widths");
 	nnames = plain_array(names_a, TEXTOID, "names");
 
-	if (nnames != nargs + 1 + ((flags & OOML_FLAG_WEIGHTS) ? 1 : 0))
+	if (nnames != nargs + 1 + ((flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
+		((flags & OOML_FLAG_OFFSET) ? 1 : 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("names must hold the target, one name per feature argument and, with weights, the weight column")));
+				 errmsg("names must hold the target, one name per feature argument and, with weights and offset, their columns")));
 	if (nargs > OOML_MAX_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

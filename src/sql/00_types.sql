@@ -56,7 +56,10 @@ CREATE TYPE ooml.pass_result AS (
     tss                 float8,     -- total sum of squares, about the mean with an intercept
     solution            float8[],   -- the minimizer, for passes that solve (qr; newton with solve; sgd)
     hessian             float8[],   -- the penalized mean Hessian, p * p (newton with hessian)
-    adagrad             float8[]    -- AdaGrad's sums of squared gradients (sgd)
+    adagrad             float8[],   -- AdaGrad's sums of squared gradients (sgd)
+    deviance            float8,     -- 2 * the sum of w * loss (unpenalized)
+    null_deviance       float8,     -- of the intercept-only model
+    pearson             float8      -- Pearson's chi^2 (statistics passes)
 );
 
 -- What a training function returns.

@@ -7,7 +7,8 @@ CREATE FUNCTION ooml.make_state(
     names text[], l2 float8 DEFAULT 0, moments boolean DEFAULT false,
     stats boolean DEFAULT false, refine boolean DEFAULT false, solve boolean DEFAULT false,
     penalty_weights float8[] DEFAULT NULL, l1 float8 DEFAULT 0, learning_rate float8 DEFAULT NULL,
-    adagrad float8[] DEFAULT NULL, weights boolean DEFAULT false, hessian boolean DEFAULT false)
+    adagrad float8[] DEFAULT NULL, weights boolean DEFAULT false, hessian boolean DEFAULT false,
+    "offset" boolean DEFAULT false)
 RETURNS ooml.state
     AS 'MODULE_PATHNAME', 'ooml_make_state'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -57,6 +58,8 @@ CREATE FUNCTION ooml._from_std(gamma float8[], mean float8[], sd float8[], inter
     AS 'MODULE_PATHNAME', 'ooml_from_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._grad_to_std(grad float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_grad_to_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._family_link(family text) RETURNS text
+    AS 'MODULE_PATHNAME', 'ooml_family_link' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._std_scales(mean float8[], sd float8[], intercept boolean) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_std_scales' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._arg_kind(regtype) RETURNS text

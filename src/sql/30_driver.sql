@@ -80,7 +80,7 @@ CREATE FUNCTION ooml._seed(kind text, fam text, with_intercept boolean, beta flo
                            stats boolean DEFAULT false, refine boolean DEFAULT false,
                            solve boolean DEFAULT false, hessian boolean DEFAULT false,
                            lambda1 float8 DEFAULT 0, lr float8 DEFAULT NULL,
-                           ada float8[] DEFAULT NULL)
+                           ada float8[] DEFAULT NULL, has_offset boolean DEFAULT false)
 RETURNS ooml.state
 LANGUAGE sql IMMUTABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -88,7 +88,8 @@ AS $$
     SELECT ooml.make_state(kind, fam, with_intercept, beta, widths, names, lambda2,
                            moments => moments, stats => stats, refine => refine, solve => solve,
                            penalty_weights => pw, l1 => lambda1, learning_rate => lr,
-                           adagrad => ada, weights => has_weights, hessian => hessian)
+                           adagrad => ada, weights => has_weights, hessian => hessian,
+                           "offset" => has_offset)
 $$;
 
 -- Element-wise a / b of two vectors (b = 0 gives 0).
@@ -123,7 +124,9 @@ CREATE FUNCTION ooml._train_glm(
     lambda1     float8 DEFAULT 0,
     do_standardize boolean DEFAULT false,
     weight_col  text DEFAULT NULL,
-    lr          float8 DEFAULT NULL)
+    lr          float8 DEFAULT NULL,
+    link_name   text DEFAULT NULL,
+    offset_col  text DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -140,6 +143,12 @@ DECLARE
     exprs       text[] := '{}';
     names       text[];
     has_w       boolean := weight_col IS NOT NULL;
+    has_off     boolean := offset_col IS NOT NULL;
+    fam_key     text;
+    lnk         text;
+    is_lm       boolean;
+    is_glm      boolean;        -- a family or link besides the fast two
+    ybar        float8;
     p           int;
     pass_sql    text;
     r           ooml.pass_result;
@@ -192,6 +201,13 @@ DECLARE
     bad         text;
 BEGIN
     ---- the request
+    IF fam IS NULL OR fam = '' OR (link_name IS NOT NULL AND link_name = '') THEN
+        RAISE EXCEPTION 'family and link must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    fam_key := fam || CASE WHEN link_name IS NULL THEN '' ELSE ':' || link_name END;
+    lnk := ooml._family_link(fam_key);      -- an unknown pair is an error here
+    is_lm := fam = 'gaussian' AND lnk = 'identity';
+    is_glm := NOT ((fam = 'binomial' AND lnk = 'logit') OR is_lm);
     IF model_name IS NULL OR model_name = '' THEN
         RAISE EXCEPTION 'model name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -215,11 +231,15 @@ BEGIN
         RAISE EXCEPTION 'the weight column "%" is also the target or a feature', weight_col
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF has_off AND (offset_col = target_col OR offset_col = ANY (feature_cols) OR offset_col = weight_col) THEN
+        RAISE EXCEPTION 'the offset column "%" is also the target, a feature or the weight', offset_col
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF opt IS NOT NULL AND NOT (opt IN ('newton', 'gd', 'lbfgs', 'sgd')
-                                OR (fam = 'gaussian' AND opt IN ('qr', 'normal'))) THEN
-        RAISE EXCEPTION 'unknown % "%"', CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt
+                                OR (is_lm AND NOT has_off AND opt IN ('qr', 'normal'))) THEN
+        RAISE EXCEPTION 'unknown % "%"', CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END, opt
             USING ERRCODE = 'invalid_parameter_value',
-                  HINT = CASE fam WHEN 'gaussian'
+                  HINT = CASE algo WHEN 'linreg'
                          THEN 'The solvers are ''qr'' (the default), ''normal'', ''gd'', ''lbfgs'' and ''sgd''.'
                          ELSE 'The optimizers are ''newton'' (Newton/IRLS), ''gd'' (gradient descent), ''lbfgs'' and ''sgd'' (stochastic gradient descent).' END;
     END IF;
@@ -251,6 +271,9 @@ BEGIN
     IF has_w AND ooml._check_column(rel, weight_col, 'weight') <> 'scalar' THEN
         RAISE EXCEPTION 'weight column "%" must be a number', weight_col USING ERRCODE = 'datatype_mismatch';
     END IF;
+    IF has_off AND ooml._check_column(rel, offset_col, 'offset') <> 'scalar' THEN
+        RAISE EXCEPTION 'offset column "%" must be a number', offset_col USING ERRCODE = 'datatype_mismatch';
+    END IF;
     IF with_intercept THEN
         terms := ARRAY['(intercept)'];
     END IF;
@@ -280,11 +303,16 @@ BEGIN
     p := cardinality(terms);
     -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
     opt := coalesce(opt, CASE WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
-    tol := coalesce(tol, CASE opt WHEN 'newton' THEN 1e-10 WHEN 'qr' THEN 1e-10 WHEN 'normal' THEN 1e-10
+    -- (Fisher scoring converges only linearly with a non-canonical link:
+    -- a tighter decrement gives the same digits as the canonical links get)
+    tol := coalesce(tol, CASE opt WHEN 'newton' THEN CASE WHEN is_glm THEN 1e-20 ELSE 1e-10 END
+                                  WHEN 'qr' THEN 1e-10 WHEN 'normal' THEN 1e-10
                                   WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
-    names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END;
-    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s%s) AS r FROM %s AS t) AS s',
+    names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END
+             || CASE WHEN has_off THEN ARRAY[offset_col] ELSE '{}'::text[] END;
+    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s%s%s) AS r FROM %s AS t) AS s',
                        target_col, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
+                       CASE WHEN has_off THEN format('t.%I, ', offset_col) ELSE '' END,
                        array_to_string(exprs, ', '), rel);
 
     IF opt IN ('newton', 'normal', 'qr')
@@ -293,7 +321,7 @@ BEGIN
                         CASE opt WHEN 'qr' THEN 'QR' WHEN 'normal' THEN 'normal-equations' ELSE 'Newton' END, p
             USING ERRCODE = 'program_limit_exceeded',
                   HINT = format('Use %s => ''lbfgs'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.',
-                                CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END);
+                                CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END);
     END IF;
 
     ---- the model row, written after every pass
@@ -310,12 +338,13 @@ BEGIN
     BEGIN
         INSERT INTO ooml.models (name, algorithm, family, link, optimizer, relation, target,
                                  features, feature_dims, terms, intercept, coef, options)
-        VALUES (model_name, algo, fam, CASE fam WHEN 'binomial' THEN 'logit' ELSE 'identity' END,
+        VALUES (model_name, algo, fam, lnk,
                 opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta,
                 jsonb_strip_nulls(jsonb_build_object(
-                    CASE fam WHEN 'gaussian' THEN 'solver' ELSE 'optimizer' END, opt,
+                    CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END, opt,
                     'max_iter', max_passes, 'tolerance', tol, 'l1', lambda1, 'l2', lambda2,
                     'intercept', with_intercept, 'standardize', do_standardize, 'weights', weight_col,
+                    'offset', offset_col,
                     'learning_rate', CASE WHEN opt = 'sgd' THEN lr END)));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'model "%" already exists', model_name
@@ -328,10 +357,10 @@ BEGIN
     IF with_intercept THEN
         pw[1] := 0;
     END IF;
-    IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') THEN
+    IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') OR is_glm THEN
         -- the column moments (and, at beta = 0, the objective and gradient)
-        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
-                                                  lambda2, pw, has_w, moments => true));
+        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, has_offset => has_off, moments => true));
         passes := 1;
         PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
         mean := r.col_mean;
@@ -344,13 +373,21 @@ BEGIN
                           FROM generate_series(1, p) i);
             IF lambda2 > 0 THEN
                 -- the penalty changed: the objective at beta = 0 with it
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w));
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w, has_offset => has_off));
                 passes := passes + 1;
             END IF;
         END IF;
     END IF;
     l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(pw) w);
+    -- a GLM starts from the intercept-only fit, mu = mean(y) (R starts from y)
+    IF is_glm AND with_intercept THEN
+        ybar := r.sum_y / r.sum_w;
+        beta[1] := CASE lnk WHEN 'log' THEN ln(ybar) WHEN 'identity' THEN ybar
+                            WHEN 'inverse' THEN 1 / ybar WHEN '1/mu^2' THEN 1 / (ybar * ybar)
+                            WHEN 'sqrt' THEN sqrt(ybar) WHEN 'probit' THEN ooml._normal_quantile(ybar)
+                            WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END;
+    END IF;
     -- SGD's default learning rate: a first AdaGrad step (lr per coordinate)
     -- then moves a typical prediction by about 1, whatever the number and
     -- scale of the features: lr = 1 / sum of the columns' root mean squares
@@ -363,10 +400,10 @@ BEGIN
         -- least squares in one pass: the pass's final function solves
         r := ooml._run_pass(pass_sql,
                             CASE opt
-                            WHEN 'qr' THEN ooml._seed('qr', fam, with_intercept, beta, widths, names, lambda2, pw,
-                                                      has_w, refine => p <= ooml._refine_limit())
-                            ELSE ooml._seed('newton', fam, with_intercept, beta, widths, names, lambda2, pw,
-                                            has_w, stats => true, solve => true) END);
+                            WHEN 'qr' THEN ooml._seed('qr', fam_key, with_intercept, beta, widths, names, lambda2, pw,
+                                                      has_w, has_offset => has_off, refine => p <= ooml._refine_limit())
+                            ELSE ooml._seed('newton', fam_key, with_intercept, beta, widths, names, lambda2, pw,
+                                            has_w, has_offset => has_off, stats => true, solve => true) END);
         passes := passes + 1;
         PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
         IF r.rank < p THEN
@@ -386,8 +423,8 @@ BEGIN
         -- Hessian), coordinate descent minimizes it with the l1 term exactly
         -- (glmnet's scheme; for least squares one pass solves it)
         LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w, hessian => true));
+            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w, has_offset => has_off, hessian => true));
             passes := passes + 1;
             IF prev_loss IS NULL THEN
                 PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
@@ -413,7 +450,7 @@ BEGIN
             b := ooml._cd_quadratic(r.hessian, r.gradient, beta, l1w, 1e-13, 1000000);
             d := ooml._axpy(-1, beta, b);
             dec := ooml._dot(r.gradient, d) + ooml._weighted_l1(b, l1w) - ooml._weighted_l1(beta, l1w);
-            IF fam = 'gaussian' OR -dec <= tol THEN
+            IF is_lm OR -dec <= tol THEN
                 -- a quadratic is minimized by its model; otherwise the step is negligible
                 beta := b;
                 is_converged := true;
@@ -433,11 +470,16 @@ BEGIN
 
     ELSIF opt = 'newton' THEN
         LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w));
+            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w, has_offset => has_off));
             passes := passes + 1;
             IF prev_loss IS NULL THEN
                 PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
+                    RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
+                        USING ERRCODE = 'data_exception',
+                              HINT = 'Fit with an intercept, or choose another link.';
+                END IF;
             END IF;
 
             -- backtrack when the full step did not decrease the objective enough
@@ -509,8 +551,8 @@ BEGIN
             LOOP
                 gamma_new := ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g));
                 beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w));
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w, has_offset => has_off));
                 passes := passes + 1;
                 s := ooml._axpy(-1, gamma, gamma_new);
                 f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
@@ -522,6 +564,12 @@ BEGIN
                         r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
                 END IF;
                 EXIT WHEN f_new <= (SELECT max(v) FROM unnest(fwin) v) - 0.5e-4 / alpha * ooml._dot(s, s);
+                IF abs(f_new - f) <= 4e-16 * abs(f) AND alpha < 1e-6 THEN
+                    -- flat to machine precision: the minimum
+                    is_converged := true;
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    EXIT descent;
+                END IF;
                 IF passes >= max_passes OR alpha < 1e-20 THEN
                     beta := ooml._from_std(gamma, mean, sd, with_intercept);
                     EXIT descent;
@@ -580,8 +628,8 @@ BEGIN
                     gamma_new := ooml._orthant_project(gamma_new, gamma, pg);
                 END IF;
                 beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w));
+                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                          lambda2, pw, has_w, has_offset => has_off));
                 passes := passes + 1;
                 ls_evals := ls_evals + 1;
                 f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
@@ -603,6 +651,13 @@ BEGIN
                     alpha := CASE WHEN hi = 'Infinity' THEN 2 * alpha ELSE (lo + hi) / 2 END;
                 ELSE
                     EXIT;                                          -- Wolfe conditions hold
+                END IF;
+                -- no step changes the objective measurably: it is at its
+                -- minimum to machine precision
+                IF ls_evals >= 5 AND abs(f_new - f) <= 4e-16 * abs(f) THEN
+                    is_converged := true;
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    EXIT quasi_newton;
                 END IF;
                 IF passes >= max_passes OR ls_evals >= 30 THEN
                     IF f_new < f THEN
@@ -635,8 +690,8 @@ BEGIN
         -- at beta = 0, from the moments pass, tells divergence
         first_loss := r.loss;
         LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('sgd', fam, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w, lambda1 => lambda1, lr => lr, ada => ada));
+            r := ooml._run_pass(pass_sql, ooml._seed('sgd', fam_key, with_intercept, beta, widths, names,
+                                                      lambda2, pw, has_w, has_offset => has_off, lambda1 => lambda1, lr => lr, ada => ada));
             passes := passes + 1;
             IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
                OR r.loss > 100 * greatest(first_loss, 1e-3)
@@ -668,11 +723,11 @@ BEGIN
     IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
         NULL;   -- the one pass gave them
     ELSIF lambda1 = 0 AND ooml._state_fits('newton', p) THEN
-        r := ooml._run_pass(pass_sql, ooml._seed('newton', fam, with_intercept, beta, widths, names,
-                                                  lambda2, pw, has_w, stats => true));
+        r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, has_offset => has_off, stats => true));
     ELSE
-        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam, with_intercept, beta, widths, names,
-                                                  lambda2, pw, has_w));
+        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, has_offset => has_off));
     END IF;
     IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
         passes := passes + 1;
@@ -697,12 +752,14 @@ BEGIN
     n := r.sum_w;
     ll := r.log_likelihood;
     ll0 := r.null_log_likelihood;
-    k := p + CASE fam WHEN 'gaussian' THEN 1 ELSE 0 END;   -- parameters, sigma included
+    k := p + CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 1 ELSE 0 END;   -- with the dispersion
     model_stats := jsonb_build_object(
         'log_likelihood', ooml._json_num(ll),
         'null_log_likelihood', ooml._json_num(ll0),
-        'deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.rss ELSE -2 * ll END),
-        'null_deviance', ooml._json_num(CASE fam WHEN 'gaussian' THEN r.tss ELSE -2 * ll0 END),
+        'deviance', ooml._json_num(r.deviance),
+        'null_deviance', ooml._json_num(CASE WHEN has_off THEN NULL ELSE r.null_deviance END),
+        'dispersion', ooml._json_num(CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian')
+                                          THEN r.pearson / nullif(r.n_rows - p, 0) ELSE 1 END),
         'df_residual', r.n_rows - p,
         'df_null', r.n_rows - CASE WHEN with_intercept THEN 1 ELSE 0 END,
         'aic', ooml._json_num(-2 * ll + 2 * k),
@@ -713,10 +770,10 @@ BEGIN
         'passes', passes,
         'nonzero', (SELECT count(*) FROM unnest(beta) WITH ORDINALITY u(v, i)
                      WHERE v <> 0 AND NOT (with_intercept AND i = 1)),
-        'test', CASE fam WHEN 'gaussian' THEN 't' ELSE 'z' END);
-    IF fam = 'binomial' THEN
+        'test', CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 't' ELSE 'z' END);
+    IF fam = 'binomial' AND lnk = 'logit' THEN
         model_stats := model_stats || jsonb_build_object('pseudo_r2', ooml._json_num(1 - ll / nullif(ll0, 0)));
-    ELSIF fam = 'gaussian' THEN
+    ELSIF is_lm THEN
         model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, r.n_rows, p, with_intercept);
     END IF;
 

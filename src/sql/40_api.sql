@@ -54,6 +54,63 @@ AS $$
 $$;
 COMMENT ON FUNCTION ooml.train_linreg IS 'train a linear regression model (least squares) on a relation';
 
+-- Generalized linear models, as R's glm.
+CREATE FUNCTION ooml.train_glm(
+    model       text,
+    relation    regclass,
+    target      text,
+    features    text[],
+    family      text DEFAULT 'gaussian',
+    link        text DEFAULT NULL,
+    offset_column text DEFAULT NULL,
+    optimizer   text DEFAULT NULL,
+    max_iter    int DEFAULT 100,
+    tolerance   float8 DEFAULT NULL,
+    l2          float8 DEFAULT 0,
+    intercept   boolean DEFAULT true,
+    replace     boolean DEFAULT false,
+    verbose     boolean DEFAULT false,
+    l1          float8 DEFAULT 0,
+    standardize boolean DEFAULT false,
+    weights     text DEFAULT NULL,
+    learning_rate float8 DEFAULT NULL)
+RETURNS ooml.train_result
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ooml._train_glm($1, $2, $3, $4, $5, 'glm', $8, $9, $10, $11, $12, $13, $14,
+                           $15, $16, $17, $18, $6, $7)
+$$;
+COMMENT ON FUNCTION ooml.train_glm IS 'train a generalized linear model (family and link as R''s glm)';
+
+-- Poisson regression: train_glm with family => 'poisson'.
+CREATE FUNCTION ooml.train_poisson(
+    model       text,
+    relation    regclass,
+    target      text,
+    features    text[],
+    link        text DEFAULT 'log',
+    offset_column text DEFAULT NULL,
+    optimizer   text DEFAULT NULL,
+    max_iter    int DEFAULT 100,
+    tolerance   float8 DEFAULT NULL,
+    l2          float8 DEFAULT 0,
+    intercept   boolean DEFAULT true,
+    replace     boolean DEFAULT false,
+    verbose     boolean DEFAULT false,
+    l1          float8 DEFAULT 0,
+    standardize boolean DEFAULT false,
+    weights     text DEFAULT NULL,
+    learning_rate float8 DEFAULT NULL)
+RETURNS ooml.train_result
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ooml._train_glm($1, $2, $3, $4, 'poisson', 'glm', $7, $8, $9, $10, $11, $12, $13,
+                           $14, $15, $16, $17, $5, $6)
+$$;
+COMMENT ON FUNCTION ooml.train_poisson IS 'train a Poisson regression (a GLM, log link by default)';
+
 -- The coefficients of a model with their Wald statistics.
 CREATE FUNCTION ooml.coefficients(model text)
 RETURNS TABLE (term text, estimate float8, std_err float8, statistic float8, p_value float8)

@@ -25,7 +25,7 @@ snapshot() {
                    -c "SELECT md5(string_agg(l::text, '|' ORDER BY model, iteration)) FROM ooml.training_log l"
 }
 before=$(snapshot)
-long="SELECT ooml.train_logreg('victim', 'big', 'y', ARRAY['x'], optimizer => 'gd', max_iter => 100000, tolerance => 1e-300)"
+long="SELECT ooml.train_logreg('victim', 'big', 'y', ARRAY['x'], optimizer => 'sgd', max_iter => 100000, tolerance => 1e-300)"
 
 # 1. statement_timeout, inside a pass
 t0=$(now)
