@@ -305,7 +305,7 @@ BEGIN
     opt := coalesce(opt, CASE WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
     -- (Fisher scoring converges only linearly with a non-canonical link:
     -- a tighter decrement gives the same digits as the canonical links get)
-    tol := coalesce(tol, CASE opt WHEN 'newton' THEN CASE WHEN is_glm THEN 1e-20 ELSE 1e-10 END
+    tol := coalesce(tol, CASE opt WHEN 'newton' THEN CASE WHEN lnk <> ooml._family_link(fam) THEN 1e-20 ELSE 1e-10 END
                                   WHEN 'qr' THEN 1e-10 WHEN 'normal' THEN 1e-10
                                   WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
     names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END
@@ -509,7 +509,12 @@ BEGIN
             IF r.rank < p THEN
                 PERFORM ooml._singular(r, terms, fam, lambda2);
             END IF;
-            IF r.decrement / 2 <= tol THEN
+            -- converged: the predicted decrease is below the tolerance, or
+            -- (linear convergence) steps no longer change the objective
+            -- measurably and the predicted decrease is negligible
+            IF r.decrement / 2 <= tol
+               OR (prev_loss IS NOT NULL AND abs(prev_loss - r.loss) <= 4e-16 * abs(r.loss)
+                   AND r.decrement / 2 <= 1e-14) THEN
                 is_converged := true;
                 beta := ooml._axpy(1, r.direction, beta);
                 EXIT;
