@@ -11,6 +11,7 @@ OBJS = \
 	src/family_binomial.o \
 	src/family_gaussian.o \
 	src/family_glm.o \
+	src/family_svm.o \
 	src/solve.o \
 	src/lsq.o \
 	src/predict.o \

@@ -19,25 +19,29 @@ PG_FUNCTION_INFO_V1(ooml_family_link);
 static const OomlFamily *const families[] = {
 	NULL,
 	&ooml_family_binomial,		/* OOML_FAMILY_BINOMIAL */
-	&ooml_family_gaussian		/* OOML_FAMILY_GAUSSIAN */
+	&ooml_family_gaussian,		/* OOML_FAMILY_GAUSSIAN */
+	&ooml_family_hinge,			/* linear SVM (family_svm.c) */
+	&ooml_family_squared_hinge
 };
 
 
 
-/* the number of family ids: the two fast ones, then the GLM families */
+/* the number of family ids: the fast ones, then the GLM families */
 int
 ooml_family_count(void)
 {
-	return 2 + ooml_glm_family_count();
+	return (int) lengthof(families) - 1 + ooml_glm_family_count();
 }
 
 const OomlFamily *
 ooml_family(int id)
 {
-	if (id >= 1 && id <= 2)
+	int			fast = (int) lengthof(families) - 1;
+
+	if (id >= 1 && id <= fast)
 		return families[id];
-	if (id > 2 && id <= ooml_family_count())
-		return ooml_glm_family(id - 3);
+	if (id > fast && id <= ooml_family_count())
+		return ooml_glm_family(id - fast - 1);
 	elog(ERROR, "ooml: unknown family id %d", id);
 	return NULL;				/* keep compiler quiet */
 }
@@ -64,7 +68,7 @@ ooml_family_id(const char *name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown model family or link \"%s\"", name),
-			 errhint("The families are binomial (links logit, probit, cloglog, log), gaussian (identity, log, inverse), poisson (log, identity, sqrt), gamma (inverse, log, identity) and inverse_gaussian (1/mu^2, inverse, log, identity).")));
+			 errhint("The families are binomial (links logit, probit, cloglog, log), gaussian (identity, log, inverse), poisson (log, identity, sqrt), gamma (inverse, log, identity), inverse_gaussian (1/mu^2, inverse, log, identity), and the SVM losses hinge and squared_hinge.")));
 	return 0;					/* keep compiler quiet */
 }
 

@@ -221,6 +221,8 @@ struct OomlFamily
 
 extern const OomlFamily ooml_family_binomial;
 extern const OomlFamily ooml_family_gaussian;
+extern const OomlFamily ooml_family_hinge;
+extern const OomlFamily ooml_family_squared_hinge;
 
 extern const OomlFamily *ooml_family(int id);
 extern int	ooml_family_id(const char *name);

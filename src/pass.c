@@ -937,12 +937,15 @@ qr_results(const OomlState *st, const OomlLayout *l, Datum *values, bool *nulls)
 	values[R_SUM_W] = Float8GetDatum(n);
 	values[R_SUM_Y] = Float8GetDatum(st->sum_wy);
 	values[R_SUM_YY] = Float8GetDatum(st->sum_wyy);
-	if (fam->null_loglik)
-			values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
 	values[R_RANK] = Int32GetDatum(fit.rank);
 	values[R_ALIASED] = int4_array(fit.aliased, fit.naliased);
 	nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
-	nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_RANK] = nulls[R_ALIASED] = false;
+	nulls[R_RANK] = nulls[R_ALIASED] = false;
+	if (fam->null_loglik)
+	{
+		values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+		nulls[R_NULL_LOG_LIKELIHOOD] = false;
+	}
 	if (fit.naliased > 0)
 		return;
 
@@ -1031,12 +1034,15 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		values[R_LOSS] = Float8GetDatum(st->loss / n + penalty);
 		values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st, st->loss));
 		if (fam->null_loglik)
+		{
 			values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
+			nulls[R_NULL_LOG_LIKELIHOOD] = false;
+		}
 		values[R_GRADIENT] = float8_array(g, p);
 		values[R_GRAD_NORM] = Float8GetDatum(gnorm);
 		nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
 		nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = false;
-		nulls[R_NULL_LOG_LIKELIHOOD] = nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
+		nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
 
 		values[R_DEVIANCE] = Float8GetDatum(2.0 * st->loss);
 		values[R_NULL_DEVIANCE] = Float8GetDatum(fam->null_deviance(st));

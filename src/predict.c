@@ -16,6 +16,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -29,6 +31,8 @@
 
 PG_FUNCTION_INFO_V1(ooml_predict_record);
 PG_FUNCTION_INFO_V1(ooml_predict_array);
+PG_FUNCTION_INFO_V1(ooml_predict_class_record);
+PG_FUNCTION_INFO_V1(ooml_predict_class_array);
 
 typedef struct OomlModel
 {
@@ -43,6 +47,8 @@ typedef struct OomlModel
 	bool	   *is_array;
 	double	   *x;				/* scratch: one row, intercept first */
 	char	   *offset;			/* the offset column, or NULL */
+	char	   *classes[2];		/* a binary classifier's labels, or NULL */
+	bool		is_svm;			/* scores are margins, not probabilities */
 	int			offset_idx;		/* its attribute index in the row type */
 	OomlArgType offset_type;
 
@@ -106,7 +112,8 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	SPI_connect();
 	args[0] = PointerGetDatum(name_t);
 	if (SPI_execute_with_args("SELECT family OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) link, "
-							  "intercept, coef, features, feature_dims, options OPERATOR(pg_catalog.->>) 'offset' "
+							  "intercept, coef, features, feature_dims, options OPERATOR(pg_catalog.->>) 'offset', "
+							  "classes, family "
 							  "FROM ooml.models WHERE name OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "ooml: could not read ooml.models");
@@ -163,8 +170,20 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	}
 	{
 		char	   *off = SPI_getvalue(tup, desc, 6);
+		char	   *fam = SPI_getvalue(tup, desc, 8);
 
 		m->offset = off ? MemoryContextStrdup(cxt, off) : NULL;
+		m->is_svm = fam && (strcmp(fam, "hinge") == 0 || strcmp(fam, "squared_hinge") == 0);
+		d = SPI_getbinval(tup, desc, 7, &isnull);
+		if (!isnull)
+		{
+			n = model_array(d, TEXTOID, cxt, &elems);
+			if (n == 2)
+			{
+				m->classes[0] = DatumGetPointer(elems[0]);
+				m->classes[1] = DatumGetPointer(elems[1]);
+			}
+		}
 	}
 	SPI_finish();
 
@@ -249,20 +268,18 @@ score(const OomlModel *m, double offset)
 }
 
 /*
- * predict(model, row)
- *		The model's prediction for a row; features are found by name.  NULL
- *		when a feature is NULL.
+ * The model's score for a row given as a record: features found by name.
+ * Returns false when a feature (or the offset) is NULL.
  */
-Datum
-ooml_predict_record(PG_FUNCTION_ARGS)
+static bool
+score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double *result)
 {
-	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(1);
 	Oid			tuptype = HeapTupleHeaderGetTypeId(rec);
 	int32		tuptypmod = HeapTupleHeaderGetTypMod(rec);
 	HeapTupleData tuple;
 	TupleDesc	desc;
 	int			k;
+	double		off = 0.0;
 
 	if (m->tuptype == InvalidOid || m->tuptype != tuptype || m->tuptypmod != tuptypmod)
 		map_record(m, fcinfo->flinfo->fn_mcxt, tuptype, tuptypmod);
@@ -286,37 +303,45 @@ ooml_predict_record(PG_FUNCTION_ARGS)
 		OomlReadStatus status;
 
 		if (m->isnull[a])
-			PG_RETURN_NULL();
+			return false;
 		status = ooml_read_values(m->values[a], m->types[i], m->widths[i],
 								  m->x + k, &got, true);
 		if (status == OOML_READ_NULL)
-			PG_RETURN_NULL();
+			return false;
 		if (status != OOML_READ_OK)
 			ooml_read_error(status, m->features[i], m->widths[i], got);
 		k += m->widths[i];
 	}
 	if (m->offset)
 	{
-		double		off;
-
 		if (m->isnull[m->offset_idx])
-			PG_RETURN_NULL();
+			return false;
 		off = ooml_read_scalar(m->values[m->offset_idx], m->offset_type);
-		PG_RETURN_FLOAT8(score(m, off));
 	}
-	PG_RETURN_FLOAT8(score(m, 0.0));
+	*result = score(m, off);
+	return true;
 }
 
 /*
- * predict(model, features)
- *		The model's prediction for feature values given in the model's order
- *		(its terms without the intercept).  NULL when a value is NULL.
+ * predict(model, row)
+ *		The model's prediction for a row; features are found by name.  NULL
+ *		when a feature is NULL.
  */
 Datum
-ooml_predict_array(PG_FUNCTION_ARGS)
+ooml_predict_record(PG_FUNCTION_ARGS)
 {
 	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+	double		r;
+
+	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(r);
+}
+
+/* The model's score for feature values in its order; false for a NULL value. */
+static bool
+score_array(OomlModel *m, ArrayType *a, double *result)
+{
 	int			k = m->intercept ? 1 : 0;
 	int			got;
 	OomlReadStatus status;
@@ -329,7 +354,7 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
 							  m->ncoef - k, m->x + k, &got, true);
 	if (status == OOML_READ_NULL)
-		PG_RETURN_NULL();
+		return false;
 	if (status == OOML_READ_NOT_1D)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -346,5 +371,74 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 				 errmsg("feature values contain %s",
 						status == OOML_READ_NAN ? "NaN" : "infinity"),
 				 errdetail("ooml trains and scores on finite numbers only.")));
-	PG_RETURN_FLOAT8(score(m, 0.0));
+	*result = score(m, 0.0);
+	return true;
+}
+
+/*
+ * predict(model, features)
+ *		The model's prediction for feature values given in the model's order
+ *		(its terms without the intercept).  NULL when a value is NULL.
+ */
+Datum
+ooml_predict_array(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	double		r;
+
+	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(r);
+}
+
+/* The label of a score: the positive class above the threshold. */
+static Datum
+label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
+{
+	double		thr;
+
+	if (m->classes[0] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is not a classifier", m->name),
+				 errhint("predict_class applies to logistic regressions and SVMs; use ooml.predict.")));
+	thr = PG_ARGISNULL(2) ? (m->is_svm ? 0.0 : 0.5) : PG_GETARG_FLOAT8(2);
+	if (isnan(thr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold must not be NaN")));
+	return PointerGetDatum(cstring_to_text(m->classes[score_value > thr ? 1 : 0]));
+}
+
+/*
+ * predict_class(model, row, threshold)
+ *		The predicted label of a classifier, as text.
+ */
+Datum
+ooml_predict_class_record(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(label(fcinfo, m, r));
+}
+
+/* predict_class(model, features, threshold) */
+Datum
+ooml_predict_class_array(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(label(fcinfo, m, r));
 }

@@ -16,6 +16,7 @@ CREATE TABLE ooml.models (
     terms           text[] NOT NULL,    -- '(intercept)', then one per coefficient
     intercept       boolean NOT NULL,
     coef            float8[] NOT NULL,  -- aligned with terms
+    classes         text[],             -- a classifier's labels as text, negative class first
     std_err         float8[],           -- aligned with terms
     iterations      int NOT NULL DEFAULT 0,
     converged       boolean NOT NULL DEFAULT false,

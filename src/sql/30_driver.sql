@@ -148,6 +148,8 @@ DECLARE
     lnk         text;
     is_lm       boolean;
     is_glm      boolean;        -- a family or link besides the fast two
+    is_svm      boolean;
+    labels      text[];
     ybar        float8;
     p           int;
     pass_sql    text;
@@ -207,7 +209,8 @@ BEGIN
     fam_key := fam || CASE WHEN link_name IS NULL THEN '' ELSE ':' || link_name END;
     lnk := ooml._family_link(fam_key);      -- an unknown pair is an error here
     is_lm := fam = 'gaussian' AND lnk = 'identity';
-    is_glm := NOT ((fam = 'binomial' AND lnk = 'logit') OR is_lm);
+    is_svm := fam IN ('hinge', 'squared_hinge');
+    is_glm := NOT ((fam = 'binomial' AND lnk = 'logit') OR is_lm OR is_svm);
     IF model_name IS NULL OR model_name = '' THEN
         RAISE EXCEPTION 'model name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -235,6 +238,11 @@ BEGIN
         RAISE EXCEPTION 'the offset column "%" is also the target, a feature or the weight', offset_col
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF fam = 'hinge' AND opt IS NOT NULL AND opt <> 'sgd' THEN
+        RAISE EXCEPTION 'the hinge loss is trained by stochastic gradient descent only'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use optimizer => ''sgd'', or loss => ''squared_hinge'' for Newton, L-BFGS or gradient descent.';
+    END IF;
     IF opt IS NOT NULL AND NOT (opt IN ('newton', 'gd', 'lbfgs', 'sgd')
                                 OR (is_lm AND NOT has_off AND opt IN ('qr', 'normal'))) THEN
         RAISE EXCEPTION 'unknown % "%"', CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END, opt
@@ -258,16 +266,17 @@ BEGIN
     IF lr IS NOT NULL AND NOT (lr > 0 AND lr < 'Infinity') THEN
         RAISE EXCEPTION 'learning_rate must be a positive finite number' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF lr IS NOT NULL AND opt IS DISTINCT FROM 'sgd' THEN
-        RAISE EXCEPTION 'learning_rate applies to optimizer ''sgd'' only' USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'The other optimizers choose their steps by line search.';
-    END IF;
     IF with_intercept IS NULL OR do_replace IS NULL OR be_verbose IS NULL OR do_standardize IS NULL THEN
         RAISE EXCEPTION 'intercept, replace, standardize and verbose must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
     ---- the columns
     PERFORM ooml._check_column(rel, target_col, 'target');
+    IF fam = 'binomial' OR is_svm THEN
+        labels := CASE WHEN (SELECT a.atttypid FROM pg_attribute a
+                              WHERE a.attrelid = rel AND a.attname = target_col) = 'boolean'::regtype
+                       THEN ARRAY['false', 'true'] ELSE ARRAY['0', '1'] END;
+    END IF;
     IF has_w AND ooml._check_column(rel, weight_col, 'weight') <> 'scalar' THEN
         RAISE EXCEPTION 'weight column "%" must be a number', weight_col USING ERRCODE = 'datatype_mismatch';
     END IF;
@@ -302,9 +311,14 @@ BEGIN
     END LOOP;
     p := cardinality(terms);
     -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
-    opt := coalesce(opt, CASE WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
+    opt := coalesce(opt, CASE WHEN fam = 'hinge' THEN 'sgd'
+                              WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
     -- (Fisher scoring converges only linearly with a non-canonical link:
     -- a tighter decrement gives the same digits as the canonical links get)
+    IF lr IS NOT NULL AND opt <> 'sgd' THEN
+        RAISE EXCEPTION 'learning_rate applies to optimizer ''sgd'' only' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The other optimizers choose their steps by line search.';
+    END IF;
     tol := coalesce(tol, CASE opt WHEN 'newton' THEN CASE WHEN lnk <> ooml._family_link(fam) THEN 1e-20 ELSE 1e-10 END
                                   WHEN 'qr' THEN 1e-10 WHEN 'normal' THEN 1e-10
                                   WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
@@ -337,9 +351,9 @@ BEGIN
     beta := zeros;
     BEGIN
         INSERT INTO ooml.models (name, algorithm, family, link, optimizer, relation, target,
-                                 features, feature_dims, terms, intercept, coef, options)
+                                 features, feature_dims, terms, intercept, coef, classes, options)
         VALUES (model_name, algo, fam, lnk,
-                opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta,
+                opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta, labels,
                 jsonb_strip_nulls(jsonb_build_object(
                     CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END, opt,
                     'max_iter', max_passes, 'tolerance', tol, 'l1', lambda1, 'l2', lambda2,
@@ -727,7 +741,7 @@ BEGIN
     ---- the statistics pass, at the final weights
     IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
         NULL;   -- the one pass gave them
-    ELSIF lambda1 = 0 AND ooml._state_fits('newton', p) THEN
+    ELSIF lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', p) THEN
         r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
                                                   lambda2, pw, has_w, has_offset => has_off, stats => true));
     ELSE
@@ -818,7 +832,7 @@ BEGIN
             USING ERRCODE = 'data_exception',
                   HINT = 'Use fewer features, or add a ridge penalty (l2 > 0).';
     END IF;
-    IF fam = 'binomial' AND (r.sum_y = 0 OR r.sum_y = r.sum_w) THEN
+    IF fam IN ('binomial', 'hinge', 'squared_hinge') AND (r.sum_y = 0 OR r.sum_y = r.sum_w) THEN
         RAISE EXCEPTION 'target column "%" has only one class: every row is %', target_col,
                         CASE WHEN r.sum_y = 0 THEN '0 (false)' ELSE '1 (true)' END
             USING ERRCODE = 'data_exception',

@@ -111,6 +111,47 @@ AS $$
 $$;
 COMMENT ON FUNCTION ooml.train_poisson IS 'train a Poisson regression (a GLM, log link by default)';
 
+-- Linear support vector machines.
+CREATE FUNCTION ooml.train_svm(
+    model       text,
+    relation    regclass,
+    target      text,
+    features    text[],
+    loss        text DEFAULT 'hinge',   -- 'hinge' or 'squared_hinge'
+    l2          float8 DEFAULT 1e-4,
+    optimizer   text DEFAULT NULL,      -- hinge: sgd; squared_hinge: newton, lbfgs, gd, sgd
+    max_iter    int DEFAULT 100,
+    tolerance   float8 DEFAULT NULL,
+    intercept   boolean DEFAULT true,
+    replace     boolean DEFAULT false,
+    verbose     boolean DEFAULT false,
+    l1          float8 DEFAULT 0,
+    standardize boolean DEFAULT false,
+    weights     text DEFAULT NULL,
+    learning_rate float8 DEFAULT NULL)
+RETURNS ooml.train_result
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF loss IS NULL OR loss NOT IN ('hinge', 'squared_hinge') THEN
+        RAISE EXCEPTION 'unknown SVM loss "%"', loss
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'The losses are ''hinge'' and ''squared_hinge''.';
+    END IF;
+    RETURN ooml._train_glm($1, $2, $3, $4, $5, 'svm', $7, $8, $9, $6, $10, $11, $12, $13, $14, $15, $16);
+END
+$$;
+COMMENT ON FUNCTION ooml.train_svm IS 'train a linear support vector machine (hinge or squared hinge loss, l2 penalty)';
+
+-- The class of a row, as text: the labels of a classifier's target.
+CREATE FUNCTION ooml.predict_class(model text, "row" record, threshold float8 DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'ooml_predict_class_record'
+    LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION ooml.predict_class(model text, features float8[], threshold float8 DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'ooml_predict_class_array'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ooml.predict_class(text, record, float8) IS 'the predicted label of a classifier for a row (probability or margin above threshold: the positive label)';
+
 -- The coefficients of a model with their Wald statistics.
 CREATE FUNCTION ooml.coefficients(model text)
 RETURNS TABLE (term text, estimate float8, std_err float8, statistic float8, p_value float8)
@@ -194,7 +235,7 @@ $$;
 COMMENT ON FUNCTION ooml.drop_model IS 'drop a model and its training log';
 
 -- Evaluate a model on a relation in one scan.
-CREATE FUNCTION ooml.evaluate(model text, relation regclass, threshold float8 DEFAULT 0.5)
+CREATE FUNCTION ooml.evaluate(model text, relation regclass, threshold float8 DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -215,7 +256,13 @@ BEGIN
     IF relation IS NULL THEN
         RAISE EXCEPTION 'relation must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF threshold IS NULL OR NOT (threshold >= 0 AND threshold <= 1) THEN
+    -- a probability's threshold is 0.5 by default, an SVM margin's 0
+    threshold := coalesce(threshold, CASE WHEN m.family IN ('hinge', 'squared_hinge') THEN 0 ELSE 0.5 END);
+    IF m.family IN ('hinge', 'squared_hinge') THEN
+        IF threshold::text IN ('NaN', 'Infinity', '-Infinity') THEN
+            RAISE EXCEPTION 'threshold must be a finite number' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSIF NOT (threshold >= 0 AND threshold <= 1) THEN
         RAISE EXCEPTION 'threshold must lie between 0 and 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- the target and every feature must be there (errors name the column)
@@ -229,7 +276,7 @@ BEGIN
                    THEN format('CASE WHEN t.%I THEN 1.0::float8 WHEN NOT t.%I THEN 0.0::float8 END', m.target, m.target)
                    ELSE format('(t.%I)::float8', m.target) END;
 
-    IF m.family = 'gaussian' THEN
+    IF m.family NOT IN ('binomial', 'hinge', 'squared_hinge') THEN
         EXECUTE format($q$
             SELECT jsonb_build_object(
                        'n', count(*) FILTER (WHERE ok),
@@ -261,7 +308,8 @@ BEGIN
                        count(*) FILTER (WHERE p > $2 AND y = 0) AS fp,
                        count(*) FILTER (WHERE p <= $2 AND y = 0) AS tn,
                        count(*) FILTER (WHERE p <= $2 AND y = 1) AS fn,
-                       -avg(CASE WHEN y = 1 THEN ln(greatest(p, 1e-15)) ELSE ln(greatest(1 - p, 1e-15)) END) AS log_loss,
+                       -avg(CASE WHEN $3 THEN NULL WHEN y = 1 THEN ln(greatest(p, 1e-15))
+                                 ELSE ln(greatest(1 - p, 1e-15)) END) AS log_loss,
                        count(*) FILTER (WHERE y NOT IN (0, 1)) AS bad
                   FROM v)
             SELECT jsonb_build_object(
@@ -278,7 +326,7 @@ BEGIN
                    c.bad
               FROM c
             $q$, y_expr, relation)
-          INTO res, bad USING m.name, threshold;
+          INTO res, bad USING m.name, threshold, m.family IN ('hinge', 'squared_hinge');
     END IF;
     IF bad > 0 THEN
         RAISE EXCEPTION 'target column "%" of % holds % value(s) the model cannot be evaluated on',
