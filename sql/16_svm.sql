@@ -66,6 +66,15 @@ SELECT model, ooml.predict_class('cars', m) AS class, ooml.predict_class('cars',
  ORDER BY model;
 SELECT ooml.predict_class('g_array', g) AS class, y FROM gen g ORDER BY id LIMIT 2;
 SELECT ooml.predict_class('cars', ARRAY[110, 2.62]) AS class;
+-- predict_proba: {P(negative), P(positive)} in the order of the classes
+SELECT m.classes, (SELECT array_agg(round(p::numeric, 6) ORDER BY i) FROM unnest(ooml.predict_proba('cars', ARRAY[110, 2.62])) WITH ORDINALITY u(p, i)) AS proba,
+       round(ooml.predict('cars', ARRAY[110, 2.62])::numeric, 6) AS p_positive
+  FROM ooml.models m WHERE m.name = 'cars';
+SELECT count(*) AS rows, count(*) FILTER (WHERE abs(pr[1] + pr[2] - 1) < 1e-15
+                                           AND pr[2] = ooml.predict('cars', m)
+                                           AND (pr[2] > 0.5) = (ooml.predict_class('cars', m) = '1')) AS consistent
+  FROM (SELECT m, ooml.predict_proba('cars', m) AS pr FROM mtcars m) s;
+SELECT ooml.predict_proba('cars', ARRAY[110, NULL]) IS NULL AS null_in_null_out;
 
 -- errors
 SELECT err($$SELECT ooml.train_svm('m', 'sep', 'y', ARRAY['x1'], loss => 'logistic')$$);
@@ -74,4 +83,6 @@ SELECT err($$SELECT ooml.train_svm('m', 'bc', 'id', ARRAY['x1'])$$);
 CREATE VIEW one_class_svm AS SELECT true AS y, x1 FROM sep;
 SELECT err($$SELECT ooml.train_svm('m', 'one_class_svm', 'y', ARRAY['x1'])$$);
 SELECT err($$SELECT ooml.predict_class('mpg', m) FROM mtcars m$$);
+SELECT err($$SELECT ooml.predict_proba('mpg', m) FROM mtcars m$$);
+SELECT err($$SELECT ooml.predict_proba('bc_sq', b) FROM bc_std b$$);
 SELECT count(*) AS models_named_m FROM ooml.models WHERE name = 'm';

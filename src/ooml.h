@@ -341,6 +341,9 @@ extern void ooml_triangular_solve(int n, const double *r, int ldr, double *b,
 								  bool transpose);
 extern double ooml_triangular_condition(int n, const double *r, int ldr);
 
+/* SQL arrays of doubles (vecops.c). */
+extern Datum ooml_float8_array(const double *v, int n);
+
 /* Distributions (distrib.c). */
 extern double ooml_two_sided_p(double statistic, double df);
 extern double ooml_f_upper(double f, double df1, double df2);

@@ -58,20 +58,6 @@ vec_n(FunctionCallInfo fcinfo, int argno, int n)
 	return v;
 }
 
-static Datum
-result(const double *v, int n)
-{
-	Datum	   *d;
-
-	if (n == 0)
-		return PointerGetDatum(construct_empty_array(FLOAT8OID));
-	d = palloc(sizeof(Datum) * n);
-	for (int i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
 static inline double
 soft(double v, double t)
 {
@@ -134,7 +120,7 @@ ooml_lbfgs_direction(PG_FUNCTION_ARGS)
 	}
 	for (int j = 0; j < n; j++)
 		q[j] = -q[j];
-	PG_RETURN_DATUM(result(q, n));
+	PG_RETURN_DATUM(ooml_float8_array(q, n));
 }
 
 /*
@@ -163,7 +149,7 @@ ooml_pseudo_gradient(PG_FUNCTION_ARGS)
 		else
 			pg[j] = 0.0;
 	}
-	PG_RETURN_DATUM(result(pg, n));
+	PG_RETURN_DATUM(ooml_float8_array(pg, n));
 }
 
 /* _orthant_constrain(d, pg): zero the direction where it ascends (d_j pg_j >= 0). */
@@ -177,7 +163,7 @@ ooml_orthant_constrain(PG_FUNCTION_ARGS)
 
 	for (int j = 0; j < n; j++)
 		r[j] = d[j] * pg[j] < 0.0 ? d[j] : 0.0;
-	PG_RETURN_DATUM(result(r, n));
+	PG_RETURN_DATUM(ooml_float8_array(r, n));
 }
 
 /*
@@ -199,7 +185,7 @@ ooml_orthant_project(PG_FUNCTION_ARGS)
 
 		r[j] = (xn[j] * orth > 0.0) ? xn[j] : 0.0;
 	}
-	PG_RETURN_DATUM(result(r, n));
+	PG_RETURN_DATUM(ooml_float8_array(r, n));
 }
 
 /* _prox_l1(v, t): soft thresholding, sign(v_j) max(|v_j| - t_j, 0). */
@@ -213,7 +199,7 @@ ooml_prox_l1(PG_FUNCTION_ARGS)
 
 	for (int j = 0; j < n; j++)
 		r[j] = soft(v[j], t[j]);
-	PG_RETURN_DATUM(result(r, n));
+	PG_RETURN_DATUM(ooml_float8_array(r, n));
 }
 
 /* _weighted_l1(x, w) = sum w_j |x_j| */
@@ -287,5 +273,5 @@ ooml_cd_quadratic(PG_FUNCTION_ARGS)
 		if (moved <= tol)
 			break;
 	}
-	PG_RETURN_DATUM(result(b, p));
+	PG_RETURN_DATUM(ooml_float8_array(b, p));
 }

@@ -707,17 +707,6 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 }
 
 static Datum
-float8_array(const double *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * n);
-
-	for (int i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
 int4_array(const int *v, int n)
 {
 	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
@@ -801,7 +790,7 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		h[(Size) j * p + j] += st->l2 * pw[j];
 	if (st->flags & OOML_FLAG_HESSIAN)
 	{
-		values[R_HESSIAN] = float8_array(h, p * p);
+		values[R_HESSIAN] = ooml_float8_array(h, p * p);
 		nulls[R_HESSIAN] = false;
 	}
 	for (int j = 0; j < p; j++)
@@ -854,7 +843,7 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		values[R_DECREMENT] = Float8GetDatum(dec);
 		nulls[R_DECREMENT] = false;
 	}
-	values[R_DIRECTION] = float8_array(dir, p);
+	values[R_DIRECTION] = ooml_float8_array(dir, p);
 	nulls[R_DIRECTION] = false;
 
 	/* the residual sum of squares, at the weights or at the Newton point */
@@ -876,7 +865,7 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 				pen += 0.5 * st->l2 * pw[j] * sol[j] * sol[j];
 			rss = Max(0.0, 2.0 * n * (f_new - pen));
 			values[R_DEVIANCE] = Float8GetDatum(rss);
-			values[R_SOLUTION] = float8_array(sol, p);
+			values[R_SOLUTION] = ooml_float8_array(sol, p);
 			values[R_LOSS] = Float8GetDatum(f_new);
 			values[R_LOG_LIKELIHOOD] = Float8GetDatum(fam->loglik(st, 0.5 * rss));
 			nulls[R_SOLUTION] = false;
@@ -908,7 +897,7 @@ newton_results(const OomlState *st, const OomlLayout *l, const double *g,
 		ooml_cholesky_inverse_diag(p, h, se);
 		for (int j = 0; j < p; j++)
 			se[j] = sqrt(dispersion * se[j] * scale[j] * scale[j] / n);
-		values[R_STD_ERR] = float8_array(se, p);
+		values[R_STD_ERR] = ooml_float8_array(se, p);
 		nulls[R_STD_ERR] = false;
 
 		/*
@@ -954,10 +943,10 @@ qr_results(const OomlState *st, const OomlLayout *l, Datum *values, bool *nulls)
 	values[R_DEVIANCE] = Float8GetDatum(fit.rss);
 	values[R_NULL_DEVIANCE] = Float8GetDatum(fit.tss);
 	nulls[R_DEVIANCE] = nulls[R_NULL_DEVIANCE] = false;
-	values[R_SOLUTION] = float8_array(fit.solution, st->ncoef);
+	values[R_SOLUTION] = ooml_float8_array(fit.solution, st->ncoef);
 	values[R_RSS] = Float8GetDatum(fit.rss);
 	values[R_TSS] = Float8GetDatum(fit.tss);
-	values[R_STD_ERR] = float8_array(fit.std_err, st->ncoef);
+	values[R_STD_ERR] = ooml_float8_array(fit.std_err, st->ncoef);
 	values[R_CONDITION_NUMBER] = Float8GetDatum(fit.condition_number);
 	nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = nulls[R_SOLUTION] = false;
 	nulls[R_RSS] = nulls[R_TSS] = nulls[R_STD_ERR] = false;
@@ -1038,7 +1027,7 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 			values[R_NULL_LOG_LIKELIHOOD] = Float8GetDatum(fam->null_loglik(st));
 			nulls[R_NULL_LOG_LIKELIHOOD] = false;
 		}
-		values[R_GRADIENT] = float8_array(g, p);
+		values[R_GRADIENT] = ooml_float8_array(g, p);
 		values[R_GRAD_NORM] = Float8GetDatum(gnorm);
 		nulls[R_SUM_W] = nulls[R_SUM_Y] = nulls[R_SUM_YY] = false;
 		nulls[R_LOSS] = nulls[R_LOG_LIKELIHOOD] = false;
@@ -1062,8 +1051,8 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		if (st->kind == OOML_PASS_SGD)
 		{
 			/* the loss is the progressive one, of each row before its step */
-			values[R_SOLUTION] = float8_array(coef, p);
-			values[R_ADAGRAD] = float8_array(OOML_SECTION(st, l.ada, const double), p);
+			values[R_SOLUTION] = ooml_float8_array(coef, p);
+			values[R_ADAGRAD] = ooml_float8_array(OOML_SECTION(st, l.ada, const double), p);
 			nulls[R_SOLUTION] = nulls[R_ADAGRAD] = false;
 			nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = true;
 			if (st->l1 > 0.0)
@@ -1084,8 +1073,8 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 				mean[j] = sumx[j] / n;
 				sd[j] = sqrt(Max(0.0, sumxx[j] / n - mean[j] * mean[j]));
 			}
-			values[R_COL_MEAN] = float8_array(mean, p);
-			values[R_COL_SD] = float8_array(sd, p);
+			values[R_COL_MEAN] = ooml_float8_array(mean, p);
+			values[R_COL_SD] = ooml_float8_array(sd, p);
 			nulls[R_COL_MEAN] = nulls[R_COL_SD] = false;
 		}
 	}

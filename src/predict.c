@@ -33,6 +33,8 @@ PG_FUNCTION_INFO_V1(ooml_predict_record);
 PG_FUNCTION_INFO_V1(ooml_predict_array);
 PG_FUNCTION_INFO_V1(ooml_predict_class_record);
 PG_FUNCTION_INFO_V1(ooml_predict_class_array);
+PG_FUNCTION_INFO_V1(ooml_predict_proba_record);
+PG_FUNCTION_INFO_V1(ooml_predict_proba_array);
 
 typedef struct OomlModel
 {
@@ -441,4 +443,50 @@ ooml_predict_class_array(PG_FUNCTION_ARGS)
 	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(label(fcinfo, m, r));
+}
+
+/* The class probabilities of a score, in the order of the model's classes. */
+static Datum
+probabilities(OomlModel *m, double p)
+{
+	double		pr[2];
+
+	if (m->classes[0] == NULL || m->is_svm)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" does not give class probabilities", m->name),
+				 m->is_svm ?
+				 errhint("An SVM's score is a margin; use ooml.predict for it and ooml.predict_class for the label.") :
+				 errhint("predict_proba applies to logistic regressions and binomial GLMs; use ooml.predict.")));
+	pr[0] = 1.0 - p;
+	pr[1] = p;
+	return ooml_float8_array(pr, 2);
+}
+
+/*
+ * predict_proba(model, row)
+ *		A binary classifier's probabilities {P(negative), P(positive)}, in the
+ *		order of ooml.models.classes.
+ */
+Datum
+ooml_predict_proba_record(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	double		r;
+
+	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(probabilities(m, r));
+}
+
+/* predict_proba(model, features) */
+Datum
+ooml_predict_proba_array(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	double		r;
+
+	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(probabilities(m, r));
 }

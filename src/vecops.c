@@ -50,8 +50,9 @@ vec_arg(FunctionCallInfo fcinfo, int argno, int *n)
 	return (double *) ARR_DATA_PTR(a);
 }
 
-static Datum
-vec_result(const double *v, int n)
+/* A float8[] of n doubles (empty for n = 0), in the current memory context. */
+Datum
+ooml_float8_array(const double *v, int n)
 {
 	Datum	   *d;
 
@@ -76,7 +77,7 @@ ooml_axpy(PG_FUNCTION_ARGS)
 
 	for (int i = 0; i < n; i++)
 		r[i] = a * x[i] + y[i];
-	PG_RETURN_DATUM(vec_result(r, n));
+	PG_RETURN_DATUM(ooml_float8_array(r, n));
 }
 
 /* _dot(x, y) */
@@ -156,7 +157,7 @@ std_map(FunctionCallInfo fcinfo, StdMap map)
 	}
 	if (intercept && n > 0)
 		r[0] = v[0] + (map == GRAD_TO_STD ? 0.0 : acc);
-	return vec_result(r, n);
+	return ooml_float8_array(r, n);
 }
 
 /* _to_std(coef, mean, sd, intercept): coefficients -> standardized */
@@ -191,5 +192,5 @@ ooml_std_scales(PG_FUNCTION_ARGS)
 	double	   *s = palloc(sizeof(double) * Max(n, 1));
 
 	std_scales(mean, sd, n, PG_GETARG_BOOL(2), m, s);
-	PG_RETURN_DATUM(vec_result(s, n));
+	PG_RETURN_DATUM(ooml_float8_array(s, n));
 }

@@ -152,6 +152,15 @@ CREATE FUNCTION ooml.predict_class(model text, features float8[], threshold floa
     LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ooml.predict_class(text, record, float8) IS 'the predicted label of a classifier for a row (probability or margin above threshold: the positive label)';
 
+-- A binary classifier's class probabilities, in the order of its classes.
+CREATE FUNCTION ooml.predict_proba(model text, "row" record) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_predict_proba_record'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml.predict_proba(model text, features float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_predict_proba_array'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ooml.predict_proba(text, record) IS 'the class probabilities of a binary classifier for a row, in the order of ooml.models.classes';
+
 -- The coefficients of a model with their Wald statistics.
 CREATE FUNCTION ooml.coefficients(model text)
 RETURNS TABLE (term text, estimate float8, std_err float8, statistic float8, p_value float8)
