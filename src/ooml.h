@@ -343,6 +343,7 @@ extern double ooml_triangular_condition(int n, const double *r, int ldr);
 
 /* SQL arrays of doubles (vecops.c). */
 extern Datum ooml_float8_array(const double *v, int n);
+extern double *ooml_float8_arg(FunctionCallInfo fcinfo, int argno, int *n);
 
 /* Distributions (distrib.c). */
 extern double ooml_two_sided_p(double statistic, double df);

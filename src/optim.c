@@ -30,34 +30,6 @@ PG_FUNCTION_INFO_V1(ooml_prox_l1);
 PG_FUNCTION_INFO_V1(ooml_weighted_l1);
 PG_FUNCTION_INFO_V1(ooml_cd_quadratic);
 
-/* A float8[] argument without NULLs: its elements and their number. */
-static double *
-vec(FunctionCallInfo fcinfo, int argno, int *n)
-{
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
-
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("vector arguments must be one-dimensional float8 arrays without NULLs")));
-	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	return (double *) ARR_DATA_PTR(a);
-}
-
-/* The same, of a length that must equal n. */
-static double *
-vec_n(FunctionCallInfo fcinfo, int argno, int n)
-{
-	int			m;
-	double	   *v = vec(fcinfo, argno, &m);
-
-	if (m != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("vector arguments differ in length (%d and %d)", n, m)));
-	return v;
-}
-
 static inline double
 soft(double v, double t)
 {
@@ -72,12 +44,12 @@ soft(double v, double t)
 Datum
 ooml_lbfgs_direction(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *g = vec(fcinfo, 0, &n);
-	int			ns,
-				ny;
-	double	   *s = vec(fcinfo, 1, &ns);
-	double	   *y = vec(fcinfo, 2, &ny);
+	int			n = -1;
+	double	   *g = ooml_float8_arg(fcinfo, 0, &n);
+	int			ns = -1,
+				ny = -1;
+	double	   *s = ooml_float8_arg(fcinfo, 1, &ns);
+	double	   *y = ooml_float8_arg(fcinfo, 2, &ny);
 	int			k;
 	double	   *q = palloc(sizeof(double) * Max(n, 1));
 	double	   *alpha;
@@ -130,10 +102,10 @@ ooml_lbfgs_direction(PG_FUNCTION_ARGS)
 Datum
 ooml_pseudo_gradient(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *x = vec(fcinfo, 0, &n);
-	double	   *g = vec_n(fcinfo, 1, n);
-	double	   *w = vec_n(fcinfo, 2, n);
+	int			n = -1;
+	double	   *x = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *g = ooml_float8_arg(fcinfo, 1, &n);
+	double	   *w = ooml_float8_arg(fcinfo, 2, &n);
 	double	   *pg = palloc(sizeof(double) * Max(n, 1));
 
 	for (int j = 0; j < n; j++)
@@ -156,9 +128,9 @@ ooml_pseudo_gradient(PG_FUNCTION_ARGS)
 Datum
 ooml_orthant_constrain(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *d = vec(fcinfo, 0, &n);
-	double	   *pg = vec_n(fcinfo, 1, n);
+	int			n = -1;
+	double	   *d = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *pg = ooml_float8_arg(fcinfo, 1, &n);
 	double	   *r = palloc(sizeof(double) * Max(n, 1));
 
 	for (int j = 0; j < n; j++)
@@ -173,10 +145,10 @@ ooml_orthant_constrain(PG_FUNCTION_ARGS)
 Datum
 ooml_orthant_project(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *xn = vec(fcinfo, 0, &n);
-	double	   *x = vec_n(fcinfo, 1, n);
-	double	   *pg = vec_n(fcinfo, 2, n);
+	int			n = -1;
+	double	   *xn = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *x = ooml_float8_arg(fcinfo, 1, &n);
+	double	   *pg = ooml_float8_arg(fcinfo, 2, &n);
 	double	   *r = palloc(sizeof(double) * Max(n, 1));
 
 	for (int j = 0; j < n; j++)
@@ -192,9 +164,9 @@ ooml_orthant_project(PG_FUNCTION_ARGS)
 Datum
 ooml_prox_l1(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *v = vec(fcinfo, 0, &n);
-	double	   *t = vec_n(fcinfo, 1, n);
+	int			n = -1;
+	double	   *v = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *t = ooml_float8_arg(fcinfo, 1, &n);
 	double	   *r = palloc(sizeof(double) * Max(n, 1));
 
 	for (int j = 0; j < n; j++)
@@ -206,9 +178,9 @@ ooml_prox_l1(PG_FUNCTION_ARGS)
 Datum
 ooml_weighted_l1(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *x = vec(fcinfo, 0, &n);
-	double	   *w = vec_n(fcinfo, 1, n);
+	int			n = -1;
+	double	   *x = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *w = ooml_float8_arg(fcinfo, 1, &n);
 	double		s = 0.0;
 
 	for (int j = 0; j < n; j++)
@@ -230,12 +202,12 @@ ooml_weighted_l1(PG_FUNCTION_ARGS)
 Datum
 ooml_cd_quadratic(PG_FUNCTION_ARGS)
 {
-	int			p;
-	int			nh;
-	double	   *h = vec(fcinfo, 0, &nh);
-	double	   *g = vec(fcinfo, 1, &p);
-	double	   *beta = vec_n(fcinfo, 2, p);
-	double	   *l1w = vec_n(fcinfo, 3, p);
+	int			p = -1;
+	int			nh = -1;
+	double	   *h = ooml_float8_arg(fcinfo, 0, &nh);
+	double	   *g = ooml_float8_arg(fcinfo, 1, &p);
+	double	   *beta = ooml_float8_arg(fcinfo, 2, &p);
+	double	   *l1w = ooml_float8_arg(fcinfo, 3, &p);
 	double		tol = PG_GETARG_FLOAT8(4);
 	int			max_sweeps = PG_GETARG_INT32(5);
 	double	   *b = palloc(sizeof(double) * Max(p, 1));

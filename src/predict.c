@@ -324,22 +324,6 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 	return true;
 }
 
-/*
- * predict(model, row)
- *		The model's prediction for a row; features are found by name.  NULL
- *		when a feature is NULL.
- */
-Datum
-ooml_predict_record(PG_FUNCTION_ARGS)
-{
-	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	double		r;
-
-	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(r);
-}
-
 /* The model's score for feature values in its order; false for a NULL value. */
 static bool
 score_array(OomlModel *m, ArrayType *a, double *result)
@@ -378,6 +362,38 @@ score_array(OomlModel *m, ArrayType *a, double *result)
 }
 
 /*
+ * Score argument 1 (a row when record, else feature values) with the model
+ * named by argument 0.  Returns false when the result is NULL: a NULL
+ * argument (predict_class is not strict) or a NULL feature.
+ */
+static bool
+score_args(FunctionCallInfo fcinfo, bool record, OomlModel **m, double *result)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return false;
+	*m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	if (record)
+		return score_record(fcinfo, *m, PG_GETARG_HEAPTUPLEHEADER(1), result);
+	return score_array(*m, PG_GETARG_ARRAYTYPE_P(1), result);
+}
+
+/*
+ * predict(model, row)
+ *		The model's prediction for a row; features are found by name.  NULL
+ *		when a feature is NULL.
+ */
+Datum
+ooml_predict_record(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (!score_args(fcinfo, true, &m, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(r);
+}
+
+/*
  * predict(model, features)
  *		The model's prediction for feature values given in the model's order
  *		(its terms without the intercept).  NULL when a value is NULL.
@@ -385,10 +401,10 @@ score_array(OomlModel *m, ArrayType *a, double *result)
 Datum
 ooml_predict_array(PG_FUNCTION_ARGS)
 {
-	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	OomlModel  *m;
 	double		r;
 
-	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+	if (!score_args(fcinfo, false, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(r);
 }
@@ -422,10 +438,7 @@ ooml_predict_class_record(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		PG_RETURN_NULL();
-	m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
+	if (!score_args(fcinfo, true, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(label(fcinfo, m, r));
 }
@@ -437,10 +450,7 @@ ooml_predict_class_array(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		PG_RETURN_NULL();
-	m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+	if (!score_args(fcinfo, false, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(label(fcinfo, m, r));
 }
@@ -471,10 +481,10 @@ probabilities(OomlModel *m, double p)
 Datum
 ooml_predict_proba_record(PG_FUNCTION_ARGS)
 {
-	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	OomlModel  *m;
 	double		r;
 
-	if (!score_record(fcinfo, m, PG_GETARG_HEAPTUPLEHEADER(1), &r))
+	if (!score_args(fcinfo, true, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(probabilities(m, r));
 }
@@ -483,10 +493,10 @@ ooml_predict_proba_record(PG_FUNCTION_ARGS)
 Datum
 ooml_predict_proba_array(PG_FUNCTION_ARGS)
 {
-	OomlModel  *m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
+	OomlModel  *m;
 	double		r;
 
-	if (!score_array(m, PG_GETARG_ARRAYTYPE_P(1), &r))
+	if (!score_args(fcinfo, false, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(probabilities(m, r));
 }

@@ -30,9 +30,13 @@ PG_FUNCTION_INFO_V1(ooml_from_std);
 PG_FUNCTION_INFO_V1(ooml_grad_to_std);
 PG_FUNCTION_INFO_V1(ooml_std_scales);
 
-/* Elements of a float8[] argument without NULLs; checks the length. */
-static double *
-vec_arg(FunctionCallInfo fcinfo, int argno, int *n)
+/*
+ * The elements of float8[] argument argno, which must be one-dimensional and
+ * without NULLs.  A negative *n accepts any length and sets *n to it;
+ * otherwise the length must be *n.
+ */
+double *
+ooml_float8_arg(FunctionCallInfo fcinfo, int argno, int *n)
 {
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
 	int			len;
@@ -71,8 +75,8 @@ ooml_axpy(PG_FUNCTION_ARGS)
 {
 	double		a = PG_GETARG_FLOAT8(0);
 	int			n = -1;
-	double	   *x = vec_arg(fcinfo, 1, &n);
-	double	   *y = vec_arg(fcinfo, 2, &n);
+	double	   *x = ooml_float8_arg(fcinfo, 1, &n);
+	double	   *y = ooml_float8_arg(fcinfo, 2, &n);
 	double	   *r = palloc(sizeof(double) * Max(n, 1));
 
 	for (int i = 0; i < n; i++)
@@ -85,8 +89,8 @@ Datum
 ooml_vec_dot(PG_FUNCTION_ARGS)
 {
 	int			n = -1;
-	double	   *x = vec_arg(fcinfo, 0, &n);
-	double	   *y = vec_arg(fcinfo, 1, &n);
+	double	   *x = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *y = ooml_float8_arg(fcinfo, 1, &n);
 
 	PG_RETURN_FLOAT8(ooml_dot(x, y, n));
 }
@@ -126,9 +130,9 @@ static Datum
 std_map(FunctionCallInfo fcinfo, StdMap map)
 {
 	int			n = -1;
-	double	   *v = vec_arg(fcinfo, 0, &n);
-	double	   *mean = vec_arg(fcinfo, 1, &n);
-	double	   *sd = vec_arg(fcinfo, 2, &n);
+	double	   *v = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *mean = ooml_float8_arg(fcinfo, 1, &n);
+	double	   *sd = ooml_float8_arg(fcinfo, 2, &n);
 	bool		intercept = PG_GETARG_BOOL(3);
 	double	   *m = palloc(sizeof(double) * Max(n, 1));
 	double	   *s = palloc(sizeof(double) * Max(n, 1));
@@ -186,8 +190,8 @@ Datum
 ooml_std_scales(PG_FUNCTION_ARGS)
 {
 	int			n = -1;
-	double	   *mean = vec_arg(fcinfo, 0, &n);
-	double	   *sd = vec_arg(fcinfo, 1, &n);
+	double	   *mean = ooml_float8_arg(fcinfo, 0, &n);
+	double	   *sd = ooml_float8_arg(fcinfo, 1, &n);
 	double	   *m = palloc(sizeof(double) * Max(n, 1));
 	double	   *s = palloc(sizeof(double) * Max(n, 1));
 

@@ -72,6 +72,18 @@ BEGIN
 END
 $$;
 
+-- One row of ooml.training_log: a pass's objective, gradient norm, step and
+-- the seconds since the training started at t0.
+CREATE FUNCTION ooml._log_pass(model_name text, pass int, loss float8, grad_norm float8,
+                               step float8, t0 timestamptz)
+RETURNS void
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO ooml.training_log
+    VALUES (model_name, pass, loss, grad_norm, step, extract(epoch FROM clock_timestamp() - t0));
+$$;
+
 -- A seed state for a pass of a training: ooml.make_state with the
 -- training's fixed settings.
 CREATE FUNCTION ooml._seed(kind text, fam text, with_intercept boolean, beta float8[],
@@ -379,8 +391,7 @@ BEGIN
         PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
         mean := r.col_mean;
         sd := r.col_sd;
-        INSERT INTO ooml.training_log VALUES
-            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+        PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
         IF do_standardize THEN
             pw := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0
                                     WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
@@ -425,8 +436,7 @@ BEGIN
         END IF;
         beta := r.solution;
         is_converged := true;
-        INSERT INTO ooml.training_log VALUES
-            (model_name, passes, r.loss, r.grad_norm, NULL, extract(epoch FROM clock_timestamp() - t0));
+        PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
         IF be_verbose THEN
             RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
                 round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -445,8 +455,7 @@ BEGIN
             END IF;
             f := r.loss + ooml._weighted_l1(beta, l1w);
             IF prev_loss IS NOT NULL AND NOT (f <= prev_loss + 1e-4 * step * prev_dec) THEN
-                INSERT INTO ooml.training_log VALUES
-                    (model_name, passes, f, r.grad_norm, step, extract(epoch FROM clock_timestamp() - t0));
+                PERFORM ooml._log_pass(model_name, passes, f, r.grad_norm, step, t0);
                 IF passes >= max_passes OR step < 1e-10 THEN
                     beta := prev_beta;
                     EXIT;
@@ -455,8 +464,7 @@ BEGIN
                 beta := ooml._axpy(step, prev_dir, prev_beta);
                 CONTINUE;
             END IF;
-            INSERT INTO ooml.training_log VALUES
-                (model_name, passes, f, r.grad_norm, step, extract(epoch FROM clock_timestamp() - t0));
+            PERFORM ooml._log_pass(model_name, passes, f, r.grad_norm, step, t0);
             IF be_verbose THEN
                 RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, f, r.grad_norm,
                     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -498,9 +506,7 @@ BEGIN
 
             -- backtrack when the full step did not decrease the objective enough
             IF prev_loss IS NOT NULL AND NOT (r.loss <= prev_loss - 1e-4 * step * prev_dec) THEN
-                INSERT INTO ooml.training_log VALUES
-                    (model_name, passes, r.loss, r.grad_norm, step,
-                     extract(epoch FROM clock_timestamp() - t0));
+                PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, step, t0);
                 IF be_verbose THEN
                     RAISE NOTICE 'ooml: pass %: loss %, step % rejected', passes, r.loss, step;
                 END IF;
@@ -513,9 +519,7 @@ BEGIN
                 CONTINUE;
             END IF;
 
-            INSERT INTO ooml.training_log VALUES
-                (model_name, passes, r.loss, r.grad_norm, step,
-                 extract(epoch FROM clock_timestamp() - t0));
+            PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, step, t0);
             IF be_verbose THEN
                 RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
                     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -575,9 +579,7 @@ BEGIN
                 passes := passes + 1;
                 s := ooml._axpy(-1, gamma, gamma_new);
                 f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
-                INSERT INTO ooml.training_log VALUES
-                    (model_name, passes, f_new, r.grad_norm, alpha,
-                     extract(epoch FROM clock_timestamp() - t0));
+                PERFORM ooml._log_pass(model_name, passes, f_new, r.grad_norm, alpha, t0);
                 IF be_verbose THEN
                     RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
                         r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -653,9 +655,7 @@ BEGIN
                 ls_evals := ls_evals + 1;
                 f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
                 g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
-                INSERT INTO ooml.training_log VALUES
-                    (model_name, passes, f_new, r.grad_norm, alpha,
-                     extract(epoch FROM clock_timestamp() - t0));
+                PERFORM ooml._log_pass(model_name, passes, f_new, r.grad_norm, alpha, t0);
                 IF be_verbose THEN
                     RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
                         r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -722,8 +722,7 @@ BEGIN
             END IF;
             beta := r.solution;
             ada := r.adagrad;
-            INSERT INTO ooml.training_log VALUES
-                (model_name, passes, r.loss, NULL, lr, extract(epoch FROM clock_timestamp() - t0));
+            PERFORM ooml._log_pass(model_name, passes, r.loss, NULL, lr, t0);
             IF be_verbose THEN
                 RAISE NOTICE 'ooml: pass %: loss %, % s', passes, r.loss,
                     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -750,9 +749,8 @@ BEGIN
     END IF;
     IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
         passes := passes + 1;
-        INSERT INTO ooml.training_log VALUES
-            (model_name, passes, r.loss + ooml._weighted_l1(beta, l1w), r.grad_norm, NULL,
-             extract(epoch FROM clock_timestamp() - t0));
+        PERFORM ooml._log_pass(model_name, passes, r.loss + ooml._weighted_l1(beta, l1w), r.grad_norm,
+                               NULL, t0);
     END IF;
     IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
         RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
