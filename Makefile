@@ -12,6 +12,7 @@ OBJS = \
 	src/family_gaussian.o \
 	src/family_glm.o \
 	src/family_svm.o \
+	src/family_multinomial.o \
 	src/solve.o \
 	src/lsq.o \
 	src/predict.o \

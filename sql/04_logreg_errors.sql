@@ -35,8 +35,9 @@ SELECT err($$SELECT ooml.train_logreg('m', 'bad', 'y', ARRAY['x1'], tolerance =>
 SELECT err($$SELECT ooml.train_logreg('m', 'bad', 'y', ARRAY['x1'], l2 => -0.5)$$);
 SELECT err($$SELECT ooml.train_logreg('m', 'bad', 'y', ARRAY['x1'], l2 => 'NaN')$$);
 SELECT err($$SELECT ooml.train_logreg('m', 'bad', 'y', ARRAY['x1'], l2 => 'Infinity')$$);
--- target values other than 0/1/true/false
-SELECT err($$SELECT ooml.train_logreg('m', 'bad', 'y2', ARRAY['x1'])$$);
+-- three classes: an SVM and a binomial GLM take two (train_logreg fits a multinomial model)
+SELECT err($$SELECT ooml.train_svm('m', 'bad', 'y2', ARRAY['x1'])$$);
+SELECT err($$SELECT ooml.train_glm('m', 'bad', 'y2', ARRAY['x1'], family => 'binomial', link => 'probit')$$);
 -- no rows; no rows left after skipping NULLs
 SELECT err($$SELECT ooml.train_logreg('m', 'empty_t', 'y', ARRAY['x1'])$$);
 -- text is a name, never SQL
@@ -86,7 +87,7 @@ SELECT features FROM ooml.models WHERE name = 'keep';
 SELECT ooml.drop_model('keep');
 -- a failed retraining with replace => true keeps the old model
 SELECT converged FROM ooml.train_logreg('keep2', 'bad', 'y', ARRAY['x1']);
-SELECT err($$SELECT ooml.train_logreg('keep2', 'bad', 'y2', ARRAY['x1'], replace => true)$$);
+SELECT err($$SELECT ooml.train_logreg('keep2', 'bad', 't', ARRAY['x1'], replace => true)$$);
 SELECT features FROM ooml.models WHERE name = 'keep2';
 SELECT ooml.drop_model('keep2');
 -- no permission to read the relation

@@ -21,7 +21,8 @@ static const OomlFamily *const families[] = {
 	&ooml_family_binomial,		/* OOML_FAMILY_BINOMIAL */
 	&ooml_family_gaussian,		/* OOML_FAMILY_GAUSSIAN */
 	&ooml_family_hinge,			/* linear SVM (family_svm.c) */
-	&ooml_family_squared_hinge
+	&ooml_family_squared_hinge,
+	&ooml_family_multinomial	/* multinomial logit (family_multinomial.c) */
 };
 
 
@@ -68,7 +69,7 @@ ooml_family_id(const char *name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown model family or link \"%s\"", name),
-			 errhint("The families are binomial (links logit, probit, cloglog, log), gaussian (identity, log, inverse), poisson (log, identity, sqrt), gamma (inverse, log, identity), inverse_gaussian (1/mu^2, inverse, log, identity), and the SVM losses hinge and squared_hinge.")));
+			 errhint("The families are binomial (links logit, probit, cloglog, log), gaussian (identity, log, inverse), poisson (log, identity, sqrt), gamma (inverse, log, identity), inverse_gaussian (1/mu^2, inverse, log, identity), the SVM losses hinge and squared_hinge, and multinomial (logit).")));
 	return 0;					/* keep compiler quiet */
 }
 

@@ -163,6 +163,7 @@ extern OomlState *ooml_state_alloc(int kind, int family, int flags,
 extern void ooml_state_reset(OomlState *st);
 extern const char *ooml_state_name(const OomlState *st, int i);
 extern int64 ooml_state_bytes(int kind, int64 ncoef);
+extern int	ooml_state_predictors(const OomlState *st, const OomlLayout *l);
 
 #define OOML_SECTION(st, off, type)	((type *) ((char *) (st) + (off)))
 
@@ -217,12 +218,27 @@ struct OomlFamily
 	double		(*pearson) (double y, double eta);
 	/* parameters besides the coefficients, for the AIC (sigma, shape) */
 	int			extra_params;
+
+	/*
+	 * A family with several linear predictors per row (the multinomial
+	 * logit) sets row_multi instead of row: for q predictors eta[q] and the
+	 * class index y in 0..q, the row's loss, its gradient in eta (q values)
+	 * and, when a is not NULL, a q x q matrix A (column-major) with
+	 * A A' = the curvature in eta.  The state then holds q blocks of
+	 * coefficients, one per predictor, each laid out as a binary model's.
+	 */
+	void		(*row_multi) (int q, int y, const double *eta,
+							  double *loss, double *dloss, double *a);
 };
 
 extern const OomlFamily ooml_family_binomial;
 extern const OomlFamily ooml_family_gaussian;
 extern const OomlFamily ooml_family_hinge;
 extern const OomlFamily ooml_family_squared_hinge;
+extern const OomlFamily ooml_family_multinomial;
+
+/* most classes of a multinomial model */
+#define OOML_MAX_CLASSES	1000
 
 extern const OomlFamily *ooml_family(int id);
 extern int	ooml_family_id(const char *name);

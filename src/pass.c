@@ -189,6 +189,9 @@ typedef struct LayoutCache
 	const OomlState *st;
 	OomlLayout	l;
 	bool		all_float8;		/* every feature argument is a float8 */
+	int			nlp;			/* linear predictors per row (multinomial) */
+	int			pb;				/* coefficients per predictor */
+	double	   *scratch;		/* nlp > 1: eta, dloss and A of a row */
 } LayoutCache;
 
 static inline LayoutCache *
@@ -211,6 +214,15 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 		for (int i = 0; i < st->nargs; i++)
 			if (types[i] != OOML_ARG_FLOAT8)
 				c->all_float8 = false;
+		c->nlp = ooml_state_predictors(st, &c->l);
+		c->pb = st->ncoef / c->nlp;
+		if (c->nlp > 1)
+		{
+			if (c->scratch)
+				pfree(c->scratch);
+			c->scratch = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+											sizeof(double) * (2 + (Size) c->nlp) * c->nlp);
+		}
 		c->st = st;
 	}
 	*l = c->l;
@@ -330,34 +342,143 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
  * the row's weight times dloss/deta.
  */
 static void
-sgd_step(OomlState *st, const OomlLayout *l, const double *xf, int off, int nf,
-		 double dl)
+sgd_step(OomlState *st, const OomlLayout *l, const double *xf, int off, int pb,
+		 int q, const double *dl)
 {
-	int			p = st->ncoef;
 	double	   *restrict beta = OOML_SECTION(st, l->coef, double);
 	double	   *restrict avg = OOML_SECTION(st, l->avg, double);
 	double	   *restrict ada = OOML_SECTION(st, l->ada, double);
 	const double *restrict pw = OOML_SECTION(st, l->pw, const double);
 	double		k = (double) st->n_rows;
 
-	for (int j = 0; j < p; j++)
+	/* q blocks of pb coefficients, block c driven by dl[c] (q = 1 mostly) */
+	for (int c = 0, j0 = 0; c < q; c++, j0 += pb)
 	{
-		double		xj = j < off ? 1.0 : xf[j - off];
-		double		g = dl * xj + st->l2 * pw[j] * beta[j];
-		double		step;
-
-		ada[j] += g * g;
-		step = st->lr / (sqrt(ada[j]) + 1e-12);
-		beta[j] -= step * g;
-		if (st->l1 > 0.0 && pw[j] > 0.0)
+		for (int jj = 0; jj < pb; jj++)
 		{
-			double		t = step * st->l1 * sqrt(pw[j]);
+			int			j = j0 + jj;
+			double		xj = jj < off ? 1.0 : xf[jj - off];
+			double		g = dl[c] * xj + st->l2 * pw[j] * beta[j];
+			double		step;
 
-			beta[j] = beta[j] > t ? beta[j] - t : beta[j] < -t ? beta[j] + t : 0.0;
+			ada[j] += g * g;
+			step = st->lr / (sqrt(ada[j]) + 1e-12);
+			beta[j] -= step * g;
+			if (st->l1 > 0.0 && pw[j] > 0.0)
+			{
+				double		t = step * st->l1 * sqrt(pw[j]);
+
+				beta[j] = beta[j] > t ? beta[j] - t : beta[j] < -t ? beta[j] + t : 0.0;
+			}
+			avg[j] += (beta[j] - avg[j]) / k;
 		}
-		avg[j] += (beta[j] - avg[j]) / k;
 	}
-	(void) nf;
+}
+
+/* Flush a Newton state's buffered rows into its Hessian when the buffer is full. */
+static inline void
+hess_row_done(OomlState *st, const OomlLayout *l)
+{
+	if (++st->nbuf == OOML_QR_BLOCK)
+	{
+		ooml_syrk_add(st->ncoef, OOML_SECTION(st, l->hess, double),
+					  OOML_SECTION(st, l->qbuf, double), OOML_QR_BLOCK);
+		st->nbuf = 0;
+	}
+}
+
+/*
+ * A row of a family with q > 1 linear predictors (multinomial): block k of
+ * the coefficients gives predictor k.  The gradient gets dloss_k x in
+ * block k; the Hessian gets q rows, the columns of the family's A, each
+ * spread over the blocks as A[k, m] x.
+ */
+static void
+multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
+		  int off, double y, double w, double offset)
+{
+	const OomlFamily *fam = ooml_family(st->family);
+	int			q = lc->nlp;
+	int			pb = lc->pb;
+	int			nf = pb - off;
+	const double *coef = OOML_SECTION(st, l->coef, const double);
+	double	   *eta = lc->scratch;
+	double	   *d1 = eta + q;
+	double	   *a = d1 + q;
+	double		loss;
+
+	if (y > q)
+		bad_target(st, y);
+	for (int k = 0; k < q; k++)
+	{
+		const double *b = coef + (Size) k * pb;
+
+		eta[k] = (off ? b[0] : 0.0) + ooml_dot(b + off, xf, nf);
+		if (!isfinite(eta[k]))
+			check_finite_row(st, l, xf);
+		eta[k] += offset;
+	}
+	fam->row_multi(q, (int) y, eta, &loss, d1, l->hess ? a : NULL);
+	st->loss += w * loss;
+
+	if (st->kind == OOML_PASS_SGD)
+	{
+		for (int k = 0; k < q; k++)
+			d1[k] *= w;
+		sgd_step(st, l, xf, off, pb, q, d1);
+		return;
+	}
+
+	for (int k = 0; k < q; k++)
+	{
+		double	   *restrict g = OOML_SECTION(st, l->grad, double) + (Size) k * pb;
+		const double c = w * d1[k];
+
+		if (off)
+			g[0] += c;
+		for (int j = 0; j < nf; j++)
+			g[off + j] += c * xf[j];
+	}
+
+	if (l->hess)
+	{
+		double		sw = sqrt(w);
+
+		for (int m = 0; m < q; m++)
+		{
+			double	   *restrict buf = OOML_SECTION(st, l->qbuf, double) +
+				(Size) st->nbuf * st->ncoef;
+
+			for (int k = 0; k < q; k++)
+			{
+				double		s = sw * a[(Size) m * q + k];
+
+				if (off)
+					buf[(Size) k * pb] = s;
+				for (int j = 0; j < nf; j++)
+					buf[(Size) k * pb + off + j] = s * xf[j];
+			}
+			hess_row_done(st, l);
+		}
+	}
+
+	/* the moments of the features, in the first block */
+	if (l->sumx)
+	{
+		double	   *sumx = OOML_SECTION(st, l->sumx, double);
+		double	   *sumxx = OOML_SECTION(st, l->sumxx, double);
+
+		if (off)
+		{
+			sumx[0] += w;
+			sumxx[0] += w;
+		}
+		for (int j = 0; j < nf; j++)
+		{
+			sumx[off + j] += w * xf[j];
+			sumxx[off + j] += w * xf[j] * xf[j];
+		}
+	}
 }
 
 /*
@@ -510,6 +631,12 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
+	if (lc->nlp > 1)
+	{
+		multi_row(st, &l, lc, xf, off, y, w, offset);
+		PG_RETURN_POINTER(st);
+	}
+
 	/*
 	 * The linear predictor.  A NaN or infinite feature makes it non-finite
 	 * whatever the weights (0 * inf is NaN), so it doubles as the row's
@@ -531,7 +658,9 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 
 	if (st->kind == OOML_PASS_SGD)
 	{
-		sgd_step(st, &l, xf, off, nf, w * d1);
+		double		dl = w * d1;
+
+		sgd_step(st, &l, xf, off, p, 1, &dl);
 		PG_RETURN_POINTER(st);
 	}
 
@@ -558,12 +687,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			buf[0] = s;
 		for (int j = 0; j < nf; j++)
 			buf[off + j] = s * xv[j];
-		if (++st->nbuf == OOML_QR_BLOCK)
-		{
-			ooml_syrk_add(p, OOML_SECTION(st, l.hess, double),
-						  OOML_SECTION(st, l.qbuf, double), OOML_QR_BLOCK);
-			st->nbuf = 0;
-		}
+		hess_row_done(st, &l);
 	}
 
 	if (l.sumx)
@@ -1034,9 +1158,13 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 		nulls[R_GRADIENT] = nulls[R_GRAD_NORM] = false;
 
 		values[R_DEVIANCE] = Float8GetDatum(2.0 * st->loss);
-		values[R_NULL_DEVIANCE] = Float8GetDatum(fam->null_deviance(st));
 		values[R_PEARSON] = Float8GetDatum(st->pearson);
-		nulls[R_DEVIANCE] = nulls[R_NULL_DEVIANCE] = nulls[R_PEARSON] = false;
+		nulls[R_DEVIANCE] = nulls[R_PEARSON] = false;
+		if (fam->null_deviance)
+		{
+			values[R_NULL_DEVIANCE] = Float8GetDatum(fam->null_deviance(st));
+			nulls[R_NULL_DEVIANCE] = false;
+		}
 		if (fam->quadratic)
 		{
 			double		tss = st->sum_wyy;
@@ -1068,10 +1196,13 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 			double	   *mean = palloc(sizeof(double) * p);
 			double	   *sd = palloc(sizeof(double) * p);
 
+			int			pb = p / ooml_state_predictors(st, &l);
+
+			/* several predictors: the first block has them; repeat it */
 			for (int j = 0; j < p; j++)
 			{
-				mean[j] = sumx[j] / n;
-				sd[j] = sqrt(Max(0.0, sumxx[j] / n - mean[j] * mean[j]));
+				mean[j] = sumx[j % pb] / n;
+				sd[j] = sqrt(Max(0.0, sumxx[j % pb] / n - mean[j] * mean[j]));
 			}
 			values[R_COL_MEAN] = ooml_float8_array(mean, p);
 			values[R_COL_SD] = ooml_float8_array(sd, p);

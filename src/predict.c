@@ -41,15 +41,18 @@ typedef struct OomlModel
 	char	   *name;
 	const OomlFamily *family;
 	bool		intercept;
-	int			ncoef;
-	double	   *coef;
+	int			ncoef;			/* coefficients per linear predictor */
+	int			nlp;			/* linear predictors: 1, or K - 1 (multinomial) */
+	double	   *coef;			/* nlp blocks of ncoef */
+	double	   *eta;			/* scratch: the nlp predictors of a row */
 	int			nfeatures;
 	char	  **features;
 	int		   *widths;			/* values per feature */
 	bool	   *is_array;
 	double	   *x;				/* scratch: one row, intercept first */
 	char	   *offset;			/* the offset column, or NULL */
-	char	   *classes[2];		/* a binary classifier's labels, or NULL */
+	int			nclass;			/* a classifier's number of labels, or 0 */
+	char	  **classes;		/* its labels, reference (negative) class first */
 	bool		is_svm;			/* scores are margins, not probabilities */
 	int			offset_idx;		/* its attribute index in the row type */
 	OomlArgType offset_type;
@@ -98,7 +101,7 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
 	Datum		d;
-	bool		isnull;
+	bool		isnull = false;
 	Datum	   *elems;
 	int			n;
 	char	   *family;
@@ -134,6 +137,7 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	d = SPI_getbinval(tup, desc, 3, &isnull);
 	n = model_array(d, FLOAT8OID, cxt, &elems);
 	m->ncoef = n;
+	m->nlp = 1;
 	m->coef = MemoryContextAlloc(cxt, sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 		m->coef[i] = DatumGetFloat8(elems[i]);
@@ -164,6 +168,12 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 			m->widths[i] = dim > 0 ? dim : 1;
 			total += m->widths[i];
 		}
+		/* a multinomial model: one block of coefficients per class after the first */
+		if (m->family->row_multi != NULL && total > 0 && m->ncoef % total == 0)
+		{
+			m->nlp = m->ncoef / total;
+			m->ncoef = total;
+		}
 		if (total != m->ncoef)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -180,14 +190,22 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 		if (!isnull)
 		{
 			n = model_array(d, TEXTOID, cxt, &elems);
-			if (n == 2)
+			if (n == m->nlp + 1 && (n == 2 || m->family->row_multi != NULL))
 			{
-				m->classes[0] = DatumGetPointer(elems[0]);
-				m->classes[1] = DatumGetPointer(elems[1]);
+				m->nclass = n;
+				m->classes = MemoryContextAlloc(cxt, sizeof(char *) * n);
+				for (int i = 0; i < n; i++)
+					m->classes[i] = DatumGetPointer(elems[i]);
 			}
 		}
+		if (m->nlp > 1 && m->nclass != m->nlp + 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("model \"%s\" has %d blocks of coefficients but no %d classes",
+							name, m->nlp, m->nlp + 1)));
 	}
 	SPI_finish();
+	m->eta = MemoryContextAlloc(cxt, sizeof(double) * m->nlp);
 
 	m->x = MemoryContextAlloc(cxt, sizeof(double) * m->ncoef);
 	if (m->intercept)
@@ -263,10 +281,38 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 	ReleaseTupleDesc(desc);
 }
 
+/*
+ * The prediction for the row in m->x: the mean; for a multinomial model
+ * the predictors go to m->eta and the result is NaN (no single mean).
+ */
 static double
 score(const OomlModel *m, double offset)
 {
+	if (m->nlp > 1)
+	{
+		for (int k = 0; k < m->nlp; k++)
+			m->eta[k] = ooml_dot(m->coef + (Size) k * m->ncoef, m->x, m->ncoef) + offset;
+		return NAN;
+	}
 	return m->family->mean(ooml_dot(m->coef, m->x, m->ncoef) + offset);
+}
+
+/* A multinomial model's class probabilities, from m->eta, into pr[nlp + 1]. */
+static void
+class_probabilities(const OomlModel *m, double *pr)
+{
+	double		mx = 0.0;
+	double		den = 0.0;
+
+	for (int k = 0; k < m->nlp; k++)
+		mx = Max(mx, m->eta[k]);
+	pr[0] = exp(-mx);
+	for (int k = 0; k < m->nlp; k++)
+		pr[k + 1] = exp(m->eta[k] - mx);
+	for (int k = 0; k <= m->nlp; k++)
+		den += pr[k];
+	for (int k = 0; k <= m->nlp; k++)
+		pr[k] /= den;
 }
 
 /*
@@ -377,6 +423,18 @@ score_args(FunctionCallInfo fcinfo, bool record, OomlModel **m, double *result)
 	return score_array(*m, PG_GETARG_ARRAYTYPE_P(1), result);
 }
 
+/* predict's result; a multinomial model has none (its classes have one each) */
+static double
+single_score(const OomlModel *m, double r)
+{
+	if (m->nlp > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a multinomial classifier, which has no single prediction", m->name),
+				 errhint("Use ooml.predict_class for the label, or ooml.predict_proba for the probability of each class.")));
+	return r;
+}
+
 /*
  * predict(model, row)
  *		The model's prediction for a row; features are found by name.  NULL
@@ -390,7 +448,7 @@ ooml_predict_record(PG_FUNCTION_ARGS)
 
 	if (!score_args(fcinfo, true, &m, &r))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(single_score(m, r));
 }
 
 /*
@@ -406,20 +464,43 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 
 	if (!score_args(fcinfo, false, &m, &r))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(single_score(m, r));
 }
 
-/* The label of a score: the positive class above the threshold. */
+/*
+ * The label of a score: the positive class above the threshold; for a
+ * multinomial model, the most probable class (the first of a tie).
+ */
 static Datum
 label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 {
 	double		thr;
 
-	if (m->classes[0] == NULL)
+	if (m->nclass == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is not a classifier", m->name),
 				 errhint("predict_class applies to logistic regressions and SVMs; use ooml.predict.")));
+	if (m->nlp > 1)
+	{
+		int			best = 0;
+		double		top = 0.0;
+
+		if (!PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a threshold applies to binary classifiers only"),
+					 errdetail("Model \"%s\" has %d classes; it predicts the most probable.",
+							   m->name, m->nclass)));
+		/* the reference class has predictor 0 */
+		for (int k = 0; k < m->nlp; k++)
+			if (m->eta[k] > top)
+			{
+				top = m->eta[k];
+				best = k + 1;
+			}
+		return PointerGetDatum(cstring_to_text(m->classes[best]));
+	}
 	thr = PG_ARGISNULL(2) ? (m->is_svm ? 0.0 : 0.5) : PG_GETARG_FLOAT8(2);
 	if (isnan(thr))
 		ereport(ERROR,
@@ -459,24 +540,30 @@ ooml_predict_class_array(PG_FUNCTION_ARGS)
 static Datum
 probabilities(OomlModel *m, double p)
 {
-	double		pr[2];
+	double	   *pr;
 
-	if (m->classes[0] == NULL || m->is_svm)
+	if (m->nclass == 0 || m->is_svm)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" does not give class probabilities", m->name),
 				 m->is_svm ?
 				 errhint("An SVM's score is a margin; use ooml.predict for it and ooml.predict_class for the label.") :
 				 errhint("predict_proba applies to logistic regressions and binomial GLMs; use ooml.predict.")));
-	pr[0] = 1.0 - p;
-	pr[1] = p;
-	return ooml_float8_array(pr, 2);
+	pr = palloc(sizeof(double) * m->nclass);
+	if (m->nlp > 1)
+		class_probabilities(m, pr);
+	else
+	{
+		pr[0] = 1.0 - p;
+		pr[1] = p;
+	}
+	return ooml_float8_array(pr, m->nclass);
 }
 
 /*
  * predict_proba(model, row)
- *		A binary classifier's probabilities {P(negative), P(positive)}, in the
- *		order of ooml.models.classes.
+ *		A classifier's class probabilities, in the order of ooml.models.classes
+ *		(binary: {P(negative), P(positive)}).
  */
 Datum
 ooml_predict_proba_record(PG_FUNCTION_ARGS)

@@ -234,9 +234,15 @@ ooml_state_check(const OomlState *st, Size size)
 			invalid_state(ERRCODE_DATA_CORRUPTED, "A scalar feature has a width other than 1.");
 		sum += widths[i];
 	}
-	if (sum + ((st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0) != st->ncoef)
+	/* one block of coefficients per linear predictor (several: multinomial) */
+	sum += (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	if (sum < 1 || st->ncoef % sum != 0 ||
+		(st->ncoef != sum && ooml_family(st->family)->row_multi == NULL) ||
+		st->ncoef / sum >= OOML_MAX_CLASSES)
 		invalid_state(ERRCODE_DATA_CORRUPTED,
 					  "The feature widths do not add up to the number of coefficients.");
+	if (ooml_family(st->family)->row_multi != NULL && st->kind == OOML_PASS_QR)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
 
 	names = OOML_SECTION(st, l.names, const char);
 	if (names[st->names_len - 1] != '\0')
@@ -247,6 +253,21 @@ ooml_state_check(const OomlState *st, Size size)
 	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
 		((st->flags & OOML_FLAG_OFFSET) ? 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
+}
+
+/*
+ * The number of linear predictors of a (checked) state: its coefficients
+ * come in that many blocks of one per feature value (and the intercept).
+ */
+int
+ooml_state_predictors(const OomlState *st, const OomlLayout *l)
+{
+	const int32 *widths = OOML_SECTION(st, l->widths, const int32);
+	int64		sum = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+
+	for (int i = 0; i < st->nargs; i++)
+		sum += widths[i];
+	return sum > 0 ? (int) (st->ncoef / sum) : 1;
 }
 
 /* Allocate a zeroed state in the current memory context. */
@@ -701,11 +722,20 @@ ooml_make_state(PG_FUNCTION_ARGS)
 					 errmsg("feature widths must be >= 1")));
 		sum += w;
 	}
-	if (sum + (intercept ? 1 : 0) != ncoef)
+	/* a multinomial model has one block of coefficients per non-reference class */
+	sum += intercept ? 1 : 0;
+	if (ooml_family(family)->row_multi != NULL && sum > 0 && ncoef % sum == 0 &&
+		ncoef / sum >= OOML_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a multinomial model has at most %d classes", OOML_MAX_CLASSES)));
+	if (ooml_family(family)->row_multi != NULL ?
+		(sum < 1 || ncoef % sum != 0) : sum != ncoef)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("coef has %d elements, but the features and intercept need " INT64_FORMAT,
-						ncoef, sum + (intercept ? 1 : 0))));
+				 errmsg("coef has %d elements, but the features and intercept need " INT64_FORMAT "%s",
+						ncoef, sum,
+						ooml_family(family)->row_multi != NULL ? " per class" : "")));
 	if (ncoef < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

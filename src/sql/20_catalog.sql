@@ -15,8 +15,10 @@ CREATE TABLE ooml.models (
     feature_dims    int[] NOT NULL,     -- 0 for a scalar column, k for an array of k
     terms           text[] NOT NULL,    -- '(intercept)', then one per coefficient
     intercept       boolean NOT NULL,
-    coef            float8[] NOT NULL,  -- aligned with terms
-    classes         text[],             -- a classifier's labels as text, negative class first
+    coef            float8[] NOT NULL,  -- aligned with terms (multinomial: terms
+                                        -- of classes[2], then of classes[3], ...)
+    classes         text[],             -- a classifier's labels as text, in their type's
+                                        -- order: the negative (reference) class first
     std_err         float8[],           -- aligned with terms
     iterations      int NOT NULL DEFAULT 0,
     converged       boolean NOT NULL DEFAULT false,
@@ -26,7 +28,9 @@ CREATE TABLE ooml.models (
     stats           jsonb NOT NULL DEFAULT '{}',
     options         jsonb NOT NULL DEFAULT '{}',
     trained_at      timestamptz NOT NULL DEFAULT now(),
-    CHECK (cardinality(terms) = cardinality(coef)),
+    -- a multinomial model has one block of terms per class after the first
+    CHECK (cardinality(coef) = cardinality(terms) *
+           CASE WHEN family = 'multinomial' THEN cardinality(classes) - 1 ELSE 1 END),
     CHECK (cardinality(features) = cardinality(feature_dims))
 );
 COMMENT ON TABLE ooml.models IS 'ooml models: one row per trained model';

@@ -14,7 +14,7 @@ AS $$
 $$;
 
 -- Check a column of a relation; returns 'scalar' or 'array'.
-CREATE FUNCTION ooml._check_column(rel regclass, col text, role text)
+CREATE FUNCTION ooml._check_column(rel regclass, col text, role text, any_type boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -40,6 +40,19 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     kind := ooml._arg_kind(typ::regtype);
+    IF any_type AND (kind = 'scalar' OR kind IS NULL) THEN
+        -- a classifier's labels: any scalar type whose values sort
+        IF kind IS NULL AND (NOT EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+                                          WHERE a.amname = 'btree' AND c.opcdefault
+                                            AND c.opcintype = ANY (ARRAY[typ, (SELECT t.typbasetype FROM pg_type t WHERE t.oid = typ)]))
+                             OR (SELECT t.typarray FROM pg_type t WHERE t.oid = typ) = 0
+                             OR (SELECT t.typelem FROM pg_type t WHERE t.oid = typ) <> 0) THEN
+            RAISE EXCEPTION '% column "%" has type %, which ooml cannot use as class labels', role, col, typ::regtype
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Class labels must be of a type with a sort order (text, integer, boolean, an enum, ...).';
+        END IF;
+        RETURN coalesce(kind, 'label');
+    END IF;
     IF kind IS NULL AND role = 'feature' AND EXISTS (
             SELECT 1 FROM pg_type t
              WHERE t.oid = typ AND t.typelem IN ('int2'::regtype, 'int4'::regtype,
@@ -50,7 +63,8 @@ BEGIN
     IF kind IS NULL OR (role IN ('target', 'weight') AND kind <> 'scalar') THEN
         RAISE EXCEPTION '% column "%" has type %, which ooml cannot use', role, col, typ::regtype
             USING ERRCODE = 'datatype_mismatch',
-                  HINT = CASE role WHEN 'target' THEN 'A target must be boolean or numeric.'
+                  HINT = CASE WHEN role = 'target' AND any_type THEN 'A classifier''s target must be a scalar: boolean, numeric, text, or another type with a sort order.'
+                         WHEN role = 'target' THEN 'A target must be boolean or numeric.'
                          WHEN 'weight' THEN 'Row weights must be numeric.'
                          ELSE 'Features must be boolean, integer, float, numeric, or one-dimensional numeric arrays.' END;
     END IF;
@@ -162,6 +176,12 @@ DECLARE
     is_glm      boolean;        -- a family or link besides the fast two
     is_svm      boolean;
     labels      text[];
+    label_type  regtype;
+    target_expr text;
+    n_class     int := 2;       -- classes of a classifier (3 or more: multinomial)
+    np          int;            -- coefficients in all: p, or p per non-reference class
+    class_w     float8[];       -- multinomial: the weight of each class's rows
+    row_filter  text;
     ybar        float8;
     p           int;
     pass_sql    text;
@@ -283,11 +303,72 @@ BEGIN
     END IF;
 
     ---- the columns
-    PERFORM ooml._check_column(rel, target_col, 'target');
+    PERFORM ooml._check_column(rel, target_col, 'target', any_type => fam = 'binomial' OR is_svm);
+    target_expr := format('t.%I', target_col);
     IF fam = 'binomial' OR is_svm THEN
-        labels := CASE WHEN (SELECT a.atttypid FROM pg_attribute a
-                              WHERE a.attrelid = rel AND a.attname = target_col) = 'boolean'::regtype
-                       THEN ARRAY['false', 'true'] ELSE ARRAY['0', '1'] END;
+        -- a classifier's labels, in the sort order of the target's type: a
+        -- boolean or 0/1 target is used as it is; any other target is
+        -- mapped to the index of its label, the first label the reference
+        label_type := (SELECT a.atttypid FROM pg_attribute a
+                        WHERE a.attrelid = rel AND a.attname = target_col)::regtype;
+        IF label_type = 'boolean'::regtype THEN
+            labels := ARRAY['false', 'true'];
+        ELSE
+            -- (NaN and infinities are no labels: the pass reports them)
+            EXECUTE format('SELECT array_agg(d.v::text ORDER BY d.v) FROM (SELECT DISTINCT t.%1$I AS v FROM %2$s AS t WHERE t.%1$I IS NOT NULL%3$s LIMIT %4$s) AS d',
+                           target_col, rel,
+                           CASE WHEN ooml._arg_kind(label_type) = 'scalar'
+                                THEN format(' AND t.%I::text NOT IN (''NaN'', ''Infinity'', ''-Infinity'')', target_col) ELSE '' END,
+                           ooml._max_classes() + 1)
+               INTO labels;
+            n_class := coalesce(cardinality(labels), 0);
+            IF n_class > ooml._max_classes() THEN
+                RAISE EXCEPTION 'target column "%" has more than % distinct values', target_col, ooml._max_classes()
+                    USING ERRCODE = 'program_limit_exceeded',
+                          HINT = 'That is not a classification target: for a numeric target use ooml.train_linreg or ooml.train_glm.';
+            END IF;
+            IF ooml._arg_kind(label_type) = 'scalar' AND labels <@ ARRAY['0', '1'] THEN
+                labels := ARRAY['0', '1'];
+                n_class := 2;
+            ELSE
+                target_expr := format('(pg_catalog.array_position(%L::%s[], t.%I) - 1)', labels, label_type, target_col);
+                IF ooml._arg_kind(label_type) = 'scalar' THEN
+                    -- mapped labels would skip a NaN: report it as the pass does
+                    EXECUTE format('SELECT t.%1$I::text FROM %2$s AS t WHERE t.%1$I::text IN (''NaN'', ''Infinity'', ''-Infinity'') LIMIT 1',
+                                   target_col, rel) INTO bad;
+                    IF bad IS NOT NULL THEN
+                        RAISE EXCEPTION 'column "%" contains %', target_col, CASE WHEN bad = 'NaN' THEN 'NaN' ELSE 'infinity' END
+                            USING ERRCODE = 'data_exception',
+                                  DETAIL = 'ooml trains and scores on finite numbers only.',
+                                  HINT = 'Filter such rows out or replace the values, for example in a view.';
+                    END IF;
+                END IF;
+                IF n_class = 1 THEN
+                    RAISE EXCEPTION 'target column "%" has only one class: every row is %', target_col, labels[1]
+                        USING ERRCODE = 'data_exception',
+                              HINT = 'A classifier needs rows of at least two classes.';
+                END IF;
+            END IF;
+        END IF;
+        IF n_class > 2 THEN
+            IF NOT (algo = 'logreg' AND lnk = 'logit') THEN
+                RAISE EXCEPTION 'target column "%" has % classes, but % classifies two', target_col, n_class,
+                                CASE WHEN is_svm THEN 'a linear SVM' ELSE format('the binomial family with the %s link', lnk) END
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'ooml.train_logreg fits a multinomial logistic regression to three or more classes.';
+            END IF;
+            IF opt IS NOT NULL AND opt <> 'newton' THEN
+                RAISE EXCEPTION 'multinomial logistic regression is trained by Newton''s method only'
+                    USING ERRCODE = 'feature_not_supported',
+                          HINT = 'Leave out optimizer, or pass optimizer => ''newton''.';
+            END IF;
+            IF lambda1 > 0 OR has_off THEN
+                RAISE EXCEPTION 'multinomial logistic regression takes no % here', CASE WHEN lambda1 > 0 THEN 'l1 penalty' ELSE 'offset' END
+                    USING ERRCODE = 'feature_not_supported';
+            END IF;
+            fam := 'multinomial';
+            fam_key := 'multinomial';
+        END IF;
     END IF;
     IF has_w AND ooml._check_column(rel, weight_col, 'weight') <> 'scalar' THEN
         RAISE EXCEPTION 'weight column "%" must be a number', weight_col USING ERRCODE = 'datatype_mismatch';
@@ -322,8 +403,13 @@ BEGIN
         END IF;
     END LOOP;
     p := cardinality(terms);
+    np := p * (n_class - 1);
+    IF fam <> 'multinomial' THEN
+        np := p;
+    END IF;
     -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
     opt := coalesce(opt, CASE WHEN fam = 'hinge' THEN 'sgd'
+                              WHEN fam = 'multinomial' THEN 'newton'
                               WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
     -- (Fisher scoring converges only linearly with a non-canonical link:
     -- a tighter decrement gives the same digits as the canonical links get)
@@ -336,18 +422,39 @@ BEGIN
                                   WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
     names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END
              || CASE WHEN has_off THEN ARRAY[offset_col] ELSE '{}'::text[] END;
-    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, t.%I, %s%s%s) AS r FROM %s AS t) AS s',
-                       target_col, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
+    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, %s, %s%s%s) AS r FROM %s AS t) AS s',
+                       target_expr, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
                        CASE WHEN has_off THEN format('t.%I, ', offset_col) ELSE '' END,
                        array_to_string(exprs, ', '), rel);
 
     IF opt IN ('newton', 'normal', 'qr')
-       AND NOT ooml._state_fits(CASE WHEN opt = 'qr' AND lambda1 = 0 THEN 'qr' ELSE 'newton' END, p) THEN
+       AND NOT ooml._state_fits(CASE WHEN opt = 'qr' AND lambda1 = 0 THEN 'qr' ELSE 'newton' END, np) THEN
         RAISE EXCEPTION 'a % pass over % coefficients needs more memory than ooml.max_state_memory allows',
-                        CASE opt WHEN 'qr' THEN 'QR' WHEN 'normal' THEN 'normal-equations' ELSE 'Newton' END, p
+                        CASE opt WHEN 'qr' THEN 'QR' WHEN 'normal' THEN 'normal-equations' ELSE 'Newton' END, np
             USING ERRCODE = 'program_limit_exceeded',
                   HINT = format('Use %s => ''lbfgs'', whose memory grows linearly with the number of features, or raise ooml.max_state_memory.',
                                 CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END);
+    END IF;
+
+    IF fam = 'multinomial' THEN
+        -- the weight of each class's rows (the rows a pass uses): the
+        -- intercept-only fit, where Newton starts, and the null deviance
+        row_filter := concat_ws(' AND ', VARIADIC ARRAY[format('t.%I IS NOT NULL', target_col)]
+                        || ARRAY(SELECT format('%s IS NOT NULL', e) FROM unnest(exprs) e)
+                        || ARRAY(SELECT format('pg_catalog.array_position(%s, NULL) IS NULL', e)
+                                   FROM unnest(exprs, dims) AS u(e, dm) WHERE dm > 0)
+                        || CASE WHEN has_w THEN ARRAY[format('t.%I IS NOT NULL', weight_col)] ELSE '{}'::text[] END);
+        EXECUTE format('SELECT array_agg(coalesce(c.w, 0) ORDER BY g.k) FROM pg_catalog.generate_series(0, %s) AS g(k) '
+                       'LEFT JOIN (SELECT %s AS k, pg_catalog.sum(%s)::float8 AS w FROM %s AS t WHERE %s GROUP BY 1) AS c ON c.k = g.k',
+                       n_class - 1, target_expr, CASE WHEN has_w THEN format('t.%I', weight_col) ELSE '1' END,
+                       rel, row_filter)
+           INTO class_w;
+        IF (SELECT count(*) FROM unnest(class_w) w WHERE w > 0) < n_class THEN
+            RAISE EXCEPTION 'class "%" of target column "%" has no rows to learn from',
+                            labels[(SELECT min(i) FROM unnest(class_w) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col
+                USING ERRCODE = 'data_exception',
+                      DETAIL = 'Its rows have a NULL in a feature or the weight, or a weight of 0.';
+        END IF;
     END IF;
 
     ---- the model row, written after every pass
@@ -359,7 +466,7 @@ BEGIN
         END IF;
         DELETE FROM ooml.models m WHERE m.name = model_name;
     END IF;
-    zeros := array_fill(0::float8, ARRAY[p]);
+    zeros := array_fill(0::float8, ARRAY[np]);
     beta := zeros;
     BEGIN
         INSERT INTO ooml.models (name, algorithm, family, link, optimizer, relation, target,
@@ -379,23 +486,21 @@ BEGIN
     END;
 
     ---- penalty weights: 0 for the intercept, 1, or sd_j^2 with standardize
-    pw := array_fill(1::float8, ARRAY[p]);
-    IF with_intercept THEN
-        pw[1] := 0;
-    END IF;
+    pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
+                  FROM generate_series(1, np) i);
     IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') OR is_glm THEN
         -- the column moments (and, at beta = 0, the objective and gradient)
         r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
                                                   lambda2, pw, has_w, has_offset => has_off, moments => true));
         passes := 1;
-        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+        PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
         mean := r.col_mean;
         sd := r.col_sd;
         PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
         IF do_standardize THEN
-            pw := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0
+            pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
                                     WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
-                          FROM generate_series(1, p) i);
+                          FROM generate_series(1, np) i);
             IF lambda2 > 0 THEN
                 -- the penalty changed: the objective at beta = 0 with it
                 r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
@@ -405,6 +510,11 @@ BEGIN
         END IF;
     END IF;
     l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(pw) w);
+    IF fam = 'multinomial' AND with_intercept THEN
+        FOR i IN 2 .. n_class LOOP
+            beta[(i - 2) * p + 1] := ln(class_w[i] / class_w[1]);
+        END LOOP;
+    END IF;
     -- a GLM starts from the intercept-only fit, mu = mean(y) (R starts from y)
     IF is_glm AND with_intercept THEN
         ybar := r.sum_y / r.sum_w;
@@ -430,9 +540,9 @@ BEGIN
                             ELSE ooml._seed('newton', fam_key, with_intercept, beta, widths, names, lambda2, pw,
                                             has_w, has_offset => has_off, stats => true, solve => true) END);
         passes := passes + 1;
-        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+        PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
         IF r.rank < p THEN
-            PERFORM ooml._singular(r, terms, fam, lambda2);
+            PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
         END IF;
         beta := r.solution;
         is_converged := true;
@@ -451,7 +561,7 @@ BEGIN
                                                       lambda2, pw, has_w, has_offset => has_off, hessian => true));
             passes := passes + 1;
             IF prev_loss IS NULL THEN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
             END IF;
             f := r.loss + ooml._weighted_l1(beta, l1w);
             IF prev_loss IS NOT NULL AND NOT (f <= prev_loss + 1e-4 * step * prev_dec) THEN
@@ -496,7 +606,7 @@ BEGIN
                                                       lambda2, pw, has_w, has_offset => has_off));
             passes := passes + 1;
             IF prev_loss IS NULL THEN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
                 IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
                     RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
                         USING ERRCODE = 'data_exception',
@@ -524,8 +634,8 @@ BEGIN
                 RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
                     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
             END IF;
-            IF r.rank < p THEN
-                PERFORM ooml._singular(r, terms, fam, lambda2);
+            IF r.rank < np THEN
+                PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
             END IF;
             -- converged: the predicted decrease is below the tolerance, or
             -- (linear convergence) steps no longer change the objective
@@ -740,7 +850,7 @@ BEGIN
     ---- the statistics pass, at the final weights
     IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
         NULL;   -- the one pass gave them
-    ELSIF lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', p) THEN
+    ELSIF lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np) THEN
         r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
                                                   lambda2, pw, has_w, has_offset => has_off, stats => true));
     ELSE
@@ -758,8 +868,8 @@ BEGIN
                   DETAIL = format('The fitted probabilities of %s rows are numerically 0 or 1: some features, or a combination of them, separate the classes, and the maximum-likelihood coefficients are infinite.', r.n_boundary),
                   HINT = 'Add a ridge penalty (for example l2 => 0.01), or remove the features that separate the classes.';
     END IF;
-    IF r.rank < p THEN
-        PERFORM ooml._singular(r, terms, fam, lambda2);
+    IF r.rank < np THEN
+        PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
     END IF;
     IF NOT is_converged THEN
         RAISE WARNING 'ooml: model "%" did not converge in % passes', model_name, max_passes
@@ -769,7 +879,14 @@ BEGIN
     n := r.sum_w;
     ll := r.log_likelihood;
     ll0 := r.null_log_likelihood;
-    k := p + CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 1 ELSE 0 END;   -- with the dispersion
+    IF fam = 'multinomial' THEN
+        -- the intercept-only model fits each class's share
+        ll0 := CASE WHEN with_intercept
+                    THEN (SELECT sum(w * ln(w / r.sum_w)) FROM unnest(class_w) w WHERE w > 0)
+                    ELSE r.sum_w * ln(1.0 / n_class) END;
+        r.null_deviance := -2 * ll0;
+    END IF;
+    k := np + CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 1 ELSE 0 END;   -- with the dispersion
     model_stats := jsonb_build_object(
         'log_likelihood', ooml._json_num(ll),
         'null_log_likelihood', ooml._json_num(ll0),
@@ -777,7 +894,7 @@ BEGIN
         'null_deviance', ooml._json_num(CASE WHEN has_off THEN NULL ELSE r.null_deviance END),
         'dispersion', ooml._json_num(CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian')
                                           THEN r.pearson / nullif(r.n_rows - p, 0) ELSE 1 END),
-        'df_residual', r.n_rows - p,
+        'df_residual', r.n_rows - np,
         'df_null', r.n_rows - CASE WHEN with_intercept THEN 1 ELSE 0 END,
         'aic', ooml._json_num(-2 * ll + 2 * k),
         'bic', ooml._json_num(-2 * ll + k * ln(r.n_rows)),
@@ -786,9 +903,9 @@ BEGIN
         'grad_norm', ooml._json_num(r.grad_norm),
         'passes', passes,
         'nonzero', (SELECT count(*) FROM unnest(beta) WITH ORDINALITY u(v, i)
-                     WHERE v <> 0 AND NOT (with_intercept AND i = 1)),
+                     WHERE v <> 0 AND NOT (with_intercept AND (i - 1) % p = 0)),
         'test', CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 't' ELSE 'z' END);
-    IF fam = 'binomial' AND lnk = 'logit' THEN
+    IF fam IN ('binomial', 'multinomial') AND lnk = 'logit' THEN
         model_stats := model_stats || jsonb_build_object('pseudo_r2', ooml._json_num(1 - ll / nullif(ll0, 0)));
     ELSIF is_lm THEN
         model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, r.n_rows, p, with_intercept);
@@ -900,3 +1017,23 @@ CREATE FUNCTION ooml._refine_limit() RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT 64 $$;
+
+-- The most classes of a classifier (OOML_MAX_CLASSES in ooml.h).
+CREATE FUNCTION ooml._max_classes() RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT 1000 $$;
+
+-- A multinomial model's coefficients are one block of terms per class
+-- after the first: name them "class: term" (other models: the terms).
+CREATE FUNCTION ooml._class_terms(terms text[], classes text[], fam text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN fam = 'multinomial'
+                THEN ARRAY(SELECT format('%s: %s', c.label, t.term)
+                             FROM unnest(classes[2:]) WITH ORDINALITY AS c(label, ci),
+                                  unnest(terms) WITH ORDINALITY AS t(term, ti)
+                            ORDER BY c.ci, t.ti)
+                ELSE terms END
+$$;

@@ -161,9 +161,12 @@ CREATE FUNCTION ooml.predict_proba(model text, features float8[]) RETURNS float8
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ooml.predict_proba(text, record) IS 'the class probabilities of a binary classifier for a row, in the order of ooml.models.classes';
 
--- The coefficients of a model with their Wald statistics.
+-- The coefficients of a model with their Wald statistics.  A multinomial
+-- model has a block of coefficients per class after the reference class
+-- (column class); a grouped model one set per group (column group_key).
 CREATE FUNCTION ooml.coefficients(model text)
-RETURNS TABLE (term text, estimate float8, std_err float8, statistic float8, p_value float8)
+RETURNS TABLE (group_key jsonb, class text, term text, estimate float8, std_err float8,
+               statistic float8, p_value float8)
 LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -176,10 +179,12 @@ BEGIN
             USING ERRCODE = 'undefined_object', HINT = 'The models are listed in ooml.models.';
     END IF;
     RETURN QUERY
-        SELECT u.t, u.b, u.se, u.b / u.se,
+        SELECT NULL::jsonb,
+               CASE WHEN m.family = 'multinomial' THEN m.classes[2 + (u.o - 1) / cardinality(m.terms)] END,
+               m.terms[1 + (u.o - 1) % cardinality(m.terms)], u.b, u.se, u.b / u.se,
                ooml.p_value(u.b / u.se,
                             CASE WHEN m.stats->>'test' = 't' THEN (m.stats->>'df_residual')::float8 END)
-          FROM unnest(m.terms, m.coef, m.std_err) WITH ORDINALITY AS u(t, b, se, o)
+          FROM unnest(m.coef, m.std_err) WITH ORDINALITY AS u(b, se, o)
          ORDER BY u.o;
 END
 $$;
