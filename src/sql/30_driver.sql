@@ -65,7 +65,7 @@ BEGIN
             USING ERRCODE = 'datatype_mismatch',
                   HINT = CASE WHEN role = 'target' AND any_type THEN 'A classifier''s target must be a scalar: boolean, numeric, text, or another type with a sort order.'
                          WHEN role = 'target' THEN 'A target must be boolean or numeric.'
-                         WHEN 'weight' THEN 'Row weights must be numeric.'
+                         WHEN role = 'weight' THEN 'Row weights must be numeric.'
                          ELSE 'Features must be boolean, integer, float, numeric, or one-dimensional numeric arrays.' END;
     END IF;
     RETURN kind;
