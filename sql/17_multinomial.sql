@@ -99,6 +99,20 @@ SELECT round(sum(ln((ooml.predict_proba('gen_m', m))[array_position(classes, lab
        round(min(log_likelihood)::numeric, 6) AS stored
   FROM multiclass m, ooml.models WHERE name = 'gen_m';
 
+-- evaluate: accuracy, log loss (the mean negative log-likelihood), per-class
+-- metrics and the confusion matrix
+SELECT jsonb_pretty(ooml.evaluate('gen_m', 'multiclass') - 'log_loss') AS evaluation;
+SELECT round((ooml.evaluate('gen_m', 'multiclass')->>'log_loss')::numeric, 10) AS log_loss,
+       round((623.762270 / 600)::numeric, 6) AS deviance_over_2n;
+-- the same by hand: accuracy and the recall of class "dog"
+SELECT round(avg((ooml.predict_class('gen_m', m) = label)::int), 4) AS accuracy,
+       round(avg((ooml.predict_class('gen_m', m) = label)::int) FILTER (WHERE label = 'dog'), 4) AS dog_recall
+  FROM multiclass m;
+-- a label the model does not know
+CREATE TABLE multiclass_new AS SELECT * FROM multiclass;
+INSERT INTO multiclass_new VALUES ('eel', 0, 0, 0);
+SELECT err($$SELECT ooml.evaluate('gen_m', 'multiclass_new')$$);
+
 -- integer labels sort as integers: 3 < 10 < 20 < 100, the same order as
 -- ant < bee < cat < dog, so the same model (as text "10" < "100" < "20" < "3")
 CREATE TABLE multiclass_int AS
@@ -121,6 +135,8 @@ SELECT max(abs(a.estimate - b.estimate)) < 1e-12 AS same_estimates
   FROM ooml.coefficients('two_text') a JOIN ooml.coefficients('two_num') b USING (term);
 SELECT label, ooml.predict_class('two_text', t), round(ooml.predict('two_text', t)::numeric, 6) AS p_bee
   FROM two t LIMIT 3;
+SELECT ooml.evaluate('two_text', 'two')->'confusion' AS confusion,
+       ooml.evaluate('two_text', 'two')->'confusion' = ooml.evaluate('two_num', 'two')->'confusion' AS same_as_0_1;
 
 -- options: a ridge penalty (not on the intercepts), no intercept, standardize
 SELECT model, converged FROM ooml.train_logreg('gen_l2', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], l2 => 0.1);

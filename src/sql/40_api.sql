@@ -280,7 +280,7 @@ BEGIN
         RAISE EXCEPTION 'threshold must lie between 0 and 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- the target and every feature must be there (errors name the column)
-    PERFORM ooml._check_column(relation, m.target, 'target');
+    PERFORM ooml._check_column(relation, m.target, 'target', any_type => m.classes IS NOT NULL);
     FOREACH col IN ARRAY m.features LOOP
         PERFORM ooml._check_column(relation, col, 'feature');
     END LOOP;
@@ -288,9 +288,50 @@ BEGIN
       FROM pg_attribute a WHERE a.attrelid = relation AND a.attname = m.target;
     y_expr := CASE WHEN ttype = 'boolean'::regtype
                    THEN format('CASE WHEN t.%I THEN 1.0::float8 WHEN NOT t.%I THEN 0.0::float8 END', m.target, m.target)
+                   WHEN m.classes IS NOT NULL AND m.classes <> ARRAY['0', '1'] AND m.classes <> ARRAY['false', 'true']
+                   -- labels: the index of the label (NULL for an unknown one: counted as bad below)
+                   THEN format('CASE WHEN t.%I IS NOT NULL THEN coalesce(pg_catalog.array_position(%L::%s[], t.%I) - 1, -1) END::float8',
+                               m.target, m.classes, ttype, m.target)
                    ELSE format('(t.%I)::float8', m.target) END;
 
-    IF m.family NOT IN ('binomial', 'hinge', 'squared_hinge') THEN
+    IF m.family = 'multinomial' THEN
+        -- accuracy, log loss, per-class precision / recall / F1 and their
+        -- macro averages, and the confusion matrix {actual: {predicted: n}}
+        EXECUTE format($q$
+            WITH s AS (
+                SELECT ooml.predict_proba($1, t) AS pr, %s::int + 1 AS y FROM %s AS t),
+            v AS (
+                SELECT pr, y, (SELECT u.i FROM unnest(pr) WITH ORDINALITY AS u(q, i) ORDER BY u.q DESC, u.i LIMIT 1) AS yhat
+                  FROM s WHERE pr IS NOT NULL AND y > 0),
+            k AS (
+                SELECT c.i, c.label,
+                       (SELECT count(*) FROM v WHERE v.y = c.i AND v.yhat = c.i) AS tp,
+                       (SELECT count(*) FROM v WHERE v.y <> c.i AND v.yhat = c.i) AS fp,
+                       (SELECT count(*) FROM v WHERE v.y = c.i AND v.yhat <> c.i) AS fn
+                  FROM unnest($2::text[]) WITH ORDINALITY AS c(label, i)),
+            pc AS (
+                SELECT k.*, tp::float8 / nullif(tp + fp, 0) AS prec, tp::float8 / nullif(tp + fn, 0) AS rec,
+                       2.0 * tp / nullif(2 * tp + fp + fn, 0) AS f1
+                  FROM k)
+            SELECT jsonb_build_object(
+                       'n', (SELECT count(*) FROM v),
+                       'n_skipped', (SELECT count(*) FROM s WHERE pr IS NULL OR y IS NULL),
+                       'accuracy', ooml._json_num((SELECT avg((y = yhat)::int)::float8 FROM v)),
+                       'log_loss', ooml._json_num((SELECT -avg(ln(greatest(pr[y], 1e-15))) FROM v)),
+                       'macro_precision', ooml._json_num((SELECT avg(prec) FROM pc)),
+                       'macro_recall', ooml._json_num((SELECT avg(rec) FROM pc)),
+                       'macro_f1', ooml._json_num((SELECT avg(f1) FROM pc)),
+                       'classes', (SELECT jsonb_object_agg(label, jsonb_build_object(
+                                       'precision', ooml._json_num(prec), 'recall', ooml._json_num(rec),
+                                       'f1', ooml._json_num(f1), 'support', tp + fn)) FROM pc),
+                       'confusion', (SELECT jsonb_object_agg(a.label, (SELECT jsonb_object_agg(b.label,
+                                            (SELECT count(*) FROM v WHERE v.y = a.i AND v.yhat = b.i))
+                                         FROM unnest($2::text[]) WITH ORDINALITY AS b(label, i)))
+                                       FROM unnest($2::text[]) WITH ORDINALITY AS a(label, i))),
+                   (SELECT count(*) FROM s WHERE pr IS NOT NULL AND y = 0)
+            $q$, y_expr, relation)
+          INTO res, bad USING m.name, m.classes;
+    ELSIF m.family NOT IN ('binomial', 'hinge', 'squared_hinge') THEN
         EXECUTE format($q$
             SELECT jsonb_build_object(
                        'n', count(*) FILTER (WHERE ok),
@@ -346,8 +387,10 @@ BEGIN
         RAISE EXCEPTION 'target column "%" of % holds % value(s) the model cannot be evaluated on',
                         m.target, relation, bad
             USING ERRCODE = 'data_exception',
-                  DETAIL = CASE WHEN m.family = 'binomial' THEN 'Targets of a logistic regression must be 0 or 1 (or a boolean).'
-                           ELSE 'Targets must be finite numbers.' END;
+                  DETAIL = CASE WHEN m.classes IS NOT NULL AND m.classes <> ARRAY['0', '1']
+                                THEN format('The model knows the classes %s only.', array_to_string(m.classes, ', '))
+                                WHEN m.family = 'binomial' THEN 'Targets of a logistic regression must be 0 or 1 (or a boolean).'
+                                ELSE 'Targets must be finite numbers.' END;
     END IF;
     IF (res->>'n')::bigint = 0 THEN
         RAISE EXCEPTION 'no rows to evaluate model "%" on in %', m.name, relation
