@@ -227,10 +227,7 @@ DECLARE
     ada         float8[];
     first_loss  float8;
     -- statistics
-    n           float8;
     ll          float8;
-    ll0         float8;
-    k           int;
     model_stats jsonb;
     bad         text;
 BEGIN
@@ -876,14 +873,42 @@ BEGIN
             USING HINT = 'Raise max_iter, or loosen the tolerance; the model was stored with converged = false.';
     END IF;
 
-    n := r.sum_w;
+    model_stats := ooml._model_stats(r, beta, fam, lnk, p, np, with_intercept, has_off, l1w, passes, class_w);
     ll := r.log_likelihood;
-    ll0 := r.null_log_likelihood;
+
+    UPDATE ooml.models m
+       SET coef = beta, std_err = r.std_err, iterations = passes, converged = is_converged,
+           n_rows = r.n_rows, n_skipped = r.n_skipped, log_likelihood = ll,
+           stats = model_stats, trained_at = now(),
+           options = options || jsonb_strip_nulls(jsonb_build_object('learning_rate',
+                                                    CASE WHEN opt = 'sgd' THEN lr END))
+     WHERE m.name = model_name;
+
+    RETURN (model_name, passes, is_converged, ll, r.n_rows, r.n_skipped,
+            extract(epoch FROM clock_timestamp() - t0))::ooml.train_result;
+END
+$$;
+
+-- The statistics of a fit, from the statistics pass r at the final
+-- coefficients beta (ooml.models.stats).
+CREATE FUNCTION ooml._model_stats(r ooml.pass_result, beta float8[], fam text, lnk text, p int, np int,
+                                  with_intercept boolean, has_off boolean, l1w float8[], passes int,
+                                  class_w float8[])
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ll          float8 := r.log_likelihood;
+    ll0         float8 := r.null_log_likelihood;
+    k           int;
+    model_stats jsonb;
+BEGIN
     IF fam = 'multinomial' THEN
         -- the intercept-only model fits each class's share
         ll0 := CASE WHEN with_intercept
                     THEN (SELECT sum(w * ln(w / r.sum_w)) FROM unnest(class_w) w WHERE w > 0)
-                    ELSE r.sum_w * ln(1.0 / n_class) END;
+                    ELSE r.sum_w * ln(1.0 / cardinality(class_w)) END;
         r.null_deviance := -2 * ll0;
     END IF;
     k := np + CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 1 ELSE 0 END;   -- with the dispersion
@@ -907,20 +932,10 @@ BEGIN
         'test', CASE WHEN fam IN ('gaussian', 'gamma', 'inverse_gaussian') THEN 't' ELSE 'z' END);
     IF fam IN ('binomial', 'multinomial') AND lnk = 'logit' THEN
         model_stats := model_stats || jsonb_build_object('pseudo_r2', ooml._json_num(1 - ll / nullif(ll0, 0)));
-    ELSIF is_lm THEN
+    ELSIF fam = 'gaussian' AND lnk = 'identity' THEN
         model_stats := model_stats || ooml._lm_stats(r.rss, r.tss, r.n_rows, p, with_intercept);
     END IF;
-
-    UPDATE ooml.models m
-       SET coef = beta, std_err = r.std_err, iterations = passes, converged = is_converged,
-           n_rows = r.n_rows, n_skipped = r.n_skipped, log_likelihood = ll,
-           stats = model_stats, trained_at = now(),
-           options = options || jsonb_strip_nulls(jsonb_build_object('learning_rate',
-                                                    CASE WHEN opt = 'sgd' THEN lr END))
-     WHERE m.name = model_name;
-
-    RETURN (model_name, passes, is_converged, ll, r.n_rows, r.n_skipped,
-            extract(epoch FROM clock_timestamp() - t0))::ooml.train_result;
+    RETURN model_stats;
 END
 $$;
 
