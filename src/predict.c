@@ -22,6 +22,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -35,6 +36,13 @@ PG_FUNCTION_INFO_V1(ooml_predict_class_record);
 PG_FUNCTION_INFO_V1(ooml_predict_class_array);
 PG_FUNCTION_INFO_V1(ooml_predict_proba_record);
 PG_FUNCTION_INFO_V1(ooml_predict_proba_array);
+
+/* The coefficients of one group of a grouped model. */
+typedef struct OomlGroup
+{
+	char	   *key;			/* the group values, encoded by group_key() */
+	double	   *coef;
+} OomlGroup;
 
 typedef struct OomlModel
 {
@@ -56,6 +64,15 @@ typedef struct OomlModel
 	bool		is_svm;			/* scores are margins, not probabilities */
 	int			offset_idx;		/* its attribute index in the row type */
 	OomlArgType offset_type;
+
+	/* a grouped model: one set of coefficients per group */
+	int			ngroupcols;		/* 0 for a model without groups */
+	char	  **groupcols;		/* ooml.models.group_by */
+	int			ngroups;
+	OomlGroup  *groups;			/* sorted by key */
+	int		   *group_attidx;	/* 0-based attribute index per group column */
+	FmgrInfo   *group_out;		/* their output functions */
+	StringInfoData key;			/* scratch: the key of a row */
 
 	/* where the features are in the last row type seen */
 	Oid			tuptype;			/* InvalidOid until the first row */
@@ -91,6 +108,78 @@ model_array(Datum d, Oid elemtype, MemoryContext cxt, Datum **elems)
 	return n;
 }
 
+/*
+ * The key of a group: its values as text, each preceded by its length, so
+ * that no two lists of values share a key.
+ */
+static void
+group_key(StringInfo buf, int n, char **values)
+{
+	resetStringInfo(buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%zu:%s", strlen(values[i]), values[i]);
+}
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const OomlGroup *) a)->key, ((const OomlGroup *) b)->key);
+}
+
+/* Read the trained groups of a grouped model (inside the SPI connection). */
+static void
+load_groups(OomlModel *m, MemoryContext cxt, text *name_t)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {PointerGetDatum(name_t)};
+	char	  **values = palloc(sizeof(char *) * m->ngroupcols);
+
+	if (SPI_execute_with_args("SELECT group_values, coef FROM ooml.model_groups "
+							  "WHERE model OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'trained'",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "ooml: could not read ooml.model_groups");
+	m->ngroups = (int) SPI_processed;
+	m->groups = MemoryContextAlloc(cxt, sizeof(OomlGroup) * Max(m->ngroups, 1));
+	initStringInfo(&m->key);
+	for (int g = 0; g < m->ngroups; g++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[g];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		Datum	   *elems;
+		bool		isnull;
+		int			n;
+
+		n = model_array(SPI_getbinval(tup, desc, 1, &isnull), TEXTOID, CurrentMemoryContext, &elems);
+		if (isnull || n != m->ngroupcols)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("a group of model \"%s\" has %d values for %d group columns",
+							m->name, n, m->ngroupcols)));
+		for (int i = 0; i < n; i++)
+			values[i] = DatumGetPointer(elems[i]);
+		group_key(&m->key, n, values);
+		m->groups[g].key = MemoryContextStrdup(cxt, m->key.data);
+
+		n = model_array(SPI_getbinval(tup, desc, 2, &isnull), FLOAT8OID, CurrentMemoryContext, &elems);
+		if (isnull || n != m->ncoef * m->nlp)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("a group of model \"%s\" has %d coefficients for %d terms",
+							m->name, isnull ? 0 : n, m->ncoef * m->nlp)));
+		m->groups[g].coef = MemoryContextAlloc(cxt, sizeof(double) * n);
+		for (int i = 0; i < n; i++)
+			m->groups[g].coef[i] = DatumGetFloat8(elems[i]);
+	}
+	qsort(m->groups, m->ngroups, sizeof(OomlGroup), group_cmp);
+	/* the key buffer must outlive this call */
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		initStringInfo(&m->key);
+		MemoryContextSwitchTo(old);
+	}
+}
+
 /* Read a model from ooml.models into the function's memory. */
 static OomlModel *
 load_model(FunctionCallInfo fcinfo, text *name_t)
@@ -118,7 +207,7 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	args[0] = PointerGetDatum(name_t);
 	if (SPI_execute_with_args("SELECT family OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) link, "
 							  "intercept, coef, features, feature_dims, options OPERATOR(pg_catalog.->>) 'offset', "
-							  "classes, family "
+							  "classes, family, group_by "
 							  "FROM ooml.models WHERE name OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "ooml: could not read ooml.models");
@@ -133,6 +222,15 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	family = SPI_getvalue(tup, desc, 1);
 	m->family = ooml_family(ooml_family_id(family));
 	m->intercept = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
+
+	d = SPI_getbinval(tup, desc, 9, &isnull);
+	if (!isnull)
+	{
+		m->ngroupcols = model_array(d, TEXTOID, cxt, &elems);
+		m->groupcols = MemoryContextAlloc(cxt, sizeof(char *) * Max(m->ngroupcols, 1));
+		for (int i = 0; i < m->ngroupcols; i++)
+			m->groupcols[i] = DatumGetPointer(elems[i]);
+	}
 
 	d = SPI_getbinval(tup, desc, 3, &isnull);
 	n = model_array(d, FLOAT8OID, cxt, &elems);
@@ -174,6 +272,8 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 			m->nlp = m->ncoef / total;
 			m->ncoef = total;
 		}
+		if (m->ngroupcols > 0)
+			m->ncoef = total;	/* the coefficients are the groups' */
 		if (total != m->ncoef)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -204,6 +304,8 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 					 errmsg("model \"%s\" has %d blocks of coefficients but no %d classes",
 							name, m->nlp, m->nlp + 1)));
 	}
+	if (m->ngroupcols > 0)
+		load_groups(m, cxt, name_t);
 	SPI_finish();
 	m->eta = MemoryContextAlloc(cxt, sizeof(double) * m->nlp);
 
@@ -275,6 +377,36 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 					 errmsg("the row has no numeric column \"%s\", the offset model \"%s\" needs",
 							m->offset, m->name)));
 	}
+	if (m->ngroupcols > 0)
+	{
+		m->group_attidx = MemoryContextAlloc(cxt, sizeof(int) * m->ngroupcols);
+		m->group_out = MemoryContextAlloc(cxt, sizeof(FmgrInfo) * m->ngroupcols);
+		for (int i = 0; i < m->ngroupcols; i++)
+		{
+			int			found = -1;
+			Oid			outfn;
+			bool		varlena;
+
+			for (int a = 0; a < desc->natts; a++)
+			{
+				Form_pg_attribute att = TupleDescAttr(desc, a);
+
+				if (!att->attisdropped && strcmp(NameStr(att->attname), m->groupcols[i]) == 0)
+				{
+					found = a;
+					break;
+				}
+			}
+			if (found < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("the row has no column \"%s\", the group column of model \"%s\"",
+								m->groupcols[i], m->name)));
+			m->group_attidx[i] = found;
+			getTypeOutputInfo(TupleDescAttr(desc, found)->atttypid, &outfn, &varlena);
+			fmgr_info_cxt(outfn, &m->group_out[i], cxt);
+		}
+	}
 	m->natts = desc->natts;
 	m->tuptype = tuptype;
 	m->tuptypmod = tuptypmod;
@@ -343,6 +475,29 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 	heap_deform_tuple(&tuple, desc, m->values, m->isnull);
 	ReleaseTupleDesc(desc);
 
+	/* a grouped model: the coefficients of the row's group (none: NULL) */
+	if (m->ngroupcols > 0)
+	{
+		char	  **values = palloc(sizeof(char *) * m->ngroupcols);
+		OomlGroup	probe;
+		OomlGroup  *found;
+
+		for (int i = 0; i < m->ngroupcols; i++)
+		{
+			int			a = m->group_attidx[i];
+
+			if (m->isnull[a])
+				return false;
+			values[i] = OutputFunctionCall(&m->group_out[i], m->values[a]);
+		}
+		group_key(&m->key, m->ngroupcols, values);
+		probe.key = m->key.data;
+		found = bsearch(&probe, m->groups, m->ngroups, sizeof(OomlGroup), group_cmp);
+		if (found == NULL)
+			return false;
+		m->coef = found->coef;
+	}
+
 	k = m->intercept ? 1 : 0;
 	for (int i = 0; i < m->nfeatures; i++)
 	{
@@ -378,6 +533,11 @@ score_array(OomlModel *m, ArrayType *a, double *result)
 	int			got;
 	OomlReadStatus status;
 
+	if (m->ngroupcols > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has one model per group, which a feature array cannot name", m->name),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the group columns.")));
 	if (m->offset)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -72,3 +72,23 @@ CREATE TYPE ooml.train_result AS (
     n_skipped       bigint,
     seconds         float8
 );
+
+-- The grouped driver's per-group optimizer state (internal).
+CREATE TYPE ooml._group_state AS (
+    gid         int,
+    status      text,           -- 'active', 'done', 'failed'
+    message     text,           -- why it failed
+    beta        float8[],
+    prev_beta   float8[],
+    prev_dir    float8[],
+    prev_loss   float8,
+    prev_dec    float8,
+    step        float8,
+    passes      int,
+    converged   boolean,
+    pw          float8[],
+    lr          float8,
+    ada         float8[],
+    first_loss  float8,
+    r           ooml.pass_result
+);

@@ -152,7 +152,8 @@ CREATE FUNCTION ooml._train_glm(
     weight_col  text DEFAULT NULL,
     lr          float8 DEFAULT NULL,
     link_name   text DEFAULT NULL,
-    offset_col  text DEFAULT NULL)
+    offset_col  text DEFAULT NULL,
+    group_cols  text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -300,6 +301,28 @@ BEGIN
     END IF;
 
     ---- the columns
+    IF group_cols IS NOT NULL THEN
+        IF cardinality(group_cols) = 0 OR array_ndims(group_cols) > 1 OR array_position(group_cols, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'group_by must name at least one column' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOREACH col IN ARRAY group_cols LOOP
+            PERFORM ooml._check_column(rel, col, 'group_by', any_type => true);
+            IF col = target_col OR col = ANY (feature_cols) OR col = weight_col OR col = offset_col THEN
+                RAISE EXCEPTION 'the group_by column "%" is also the target, a feature, the weight or the offset', col
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END LOOP;
+        SELECT c INTO bad FROM unnest(group_cols) c GROUP BY c HAVING count(*) > 1 LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'group_by column "%" is named more than once', bad USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF NOT (opt IS NULL OR opt IN ('newton', 'qr', 'normal', 'sgd')) OR lambda1 > 0 AND opt IS DISTINCT FROM 'sgd' THEN
+            RAISE EXCEPTION 'group_by trains with Newton''s method, QR, the normal equations or SGD'
+                USING ERRCODE = 'feature_not_supported',
+                      DETAIL = 'The line searches of gd and lbfgs (and the proximal Newton method of an l1 penalty) run one group at a time.',
+                      HINT = 'Leave out optimizer, or choose ''newton'' (''qr'' for least squares) or ''sgd'' (which takes l1).';
+        END IF;
+    END IF;
     PERFORM ooml._check_column(rel, target_col, 'target', any_type => fam = 'binomial' OR is_svm);
     target_expr := format('t.%I', target_col);
     IF fam = 'binomial' OR is_svm THEN
@@ -363,6 +386,11 @@ BEGIN
                 RAISE EXCEPTION 'multinomial logistic regression takes no % here', CASE WHEN lambda1 > 0 THEN 'l1 penalty' ELSE 'offset' END
                     USING ERRCODE = 'feature_not_supported';
             END IF;
+            IF group_cols IS NOT NULL THEN
+                RAISE EXCEPTION 'group_by does not train multinomial models'
+                    USING ERRCODE = 'feature_not_supported',
+                          HINT = 'Train one model per group with a WHERE clause in a view, or a binary target.';
+            END IF;
             fam := 'multinomial';
             fam_key := 'multinomial';
         END IF;
@@ -407,6 +435,7 @@ BEGIN
     -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
     opt := coalesce(opt, CASE WHEN fam = 'hinge' THEN 'sgd'
                               WHEN fam = 'multinomial' THEN 'newton'
+                              WHEN group_cols IS NOT NULL THEN CASE WHEN is_lm AND NOT has_off THEN 'qr' ELSE 'newton' END
                               WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
     -- (Fisher scoring converges only linearly with a non-canonical link:
     -- a tighter decrement gives the same digits as the canonical links get)
@@ -467,20 +496,28 @@ BEGIN
     beta := zeros;
     BEGIN
         INSERT INTO ooml.models (name, algorithm, family, link, optimizer, relation, target,
-                                 features, feature_dims, terms, intercept, coef, classes, options)
+                                 features, feature_dims, terms, intercept, coef, classes, options, group_by)
         VALUES (model_name, algo, fam, lnk,
-                opt, rel::text, target_col, feature_cols, dims, terms, with_intercept, beta, labels,
+                opt, rel::text, target_col, feature_cols, dims, terms, with_intercept,
+                CASE WHEN group_cols IS NULL THEN beta ELSE '{}' END, labels,
                 jsonb_strip_nulls(jsonb_build_object(
                     CASE algo WHEN 'linreg' THEN 'solver' ELSE 'optimizer' END, opt,
                     'max_iter', max_passes, 'tolerance', tol, 'l1', lambda1, 'l2', lambda2,
                     'intercept', with_intercept, 'standardize', do_standardize, 'weights', weight_col,
                     'offset', offset_col,
-                    'learning_rate', CASE WHEN opt = 'sgd' THEN lr END)));
+                    'learning_rate', CASE WHEN opt = 'sgd' THEN lr END)),
+                group_cols);
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'model "%" already exists', model_name
             USING ERRCODE = 'duplicate_object',
                   DETAIL = 'It belongs to a role whose models you cannot see, or another session has just trained it.';
     END;
+
+    IF group_cols IS NOT NULL THEN
+        RETURN ooml._train_groups(model_name, rel, target_col, target_expr, fam, fam_key, lnk, opt,
+                                  max_passes, tol, lambda2, lambda1, with_intercept, be_verbose, do_standardize,
+                                  weight_col, offset_col, lr, widths, names, terms, exprs, group_cols, is_glm, t0);
+    END IF;
 
     ---- penalty weights: 0 for the intercept, 1, or sd_j^2 with standardize
     pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
@@ -1051,4 +1088,387 @@ AS $$
                                   unnest(terms) WITH ORDINALITY AS t(term, ti)
                             ORDER BY c.ci, t.ti)
                 ELSE terms END
+$$;
+
+-- Grouped training: one model per distinct value of the group columns, all
+-- trained by the same passes.  Each pass is one scan of the relation,
+-- joined to a temporary table of the groups that carries each group's seed
+-- state, and grouped by group: each group's pass result then drives that
+-- group's own optimizer step, exactly as ooml._train_glm steps a single
+-- model.  A group that converges or fails drops out of the next passes
+-- (its seed is NULL); a group that fails is recorded with its message.
+CREATE FUNCTION ooml._train_groups(
+    model_name  text,
+    rel         regclass,
+    target_col  text,
+    target_expr text,
+    fam         text,
+    fam_key     text,
+    lnk         text,
+    opt         text,
+    max_passes  int,
+    tol         float8,
+    lambda2     float8,
+    lambda1     float8,
+    with_intercept boolean,
+    be_verbose  boolean,
+    do_standardize boolean,
+    weight_col  text,
+    offset_col  text,
+    lr_opt      float8,
+    widths      int[],
+    names       text[],
+    terms       text[],
+    exprs       text[],
+    group_cols  text[],
+    is_glm      boolean,
+    t0          timestamptz)
+RETURNS ooml.train_result
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+-- one scan per pass, each group's rows in scan order (as when the group is
+-- trained alone): the groups are hashed and the relation probes them, and
+-- the aggregate hashes the groups (a merge join or a sort would reorder the
+-- rows; a nested loop would scan the relation once per group)
+SET enable_mergejoin = off
+SET enable_nestloop = off
+SET enable_sort = off
+AS $$
+DECLARE
+    gt          text := format('ooml_groups_%s_%s', pg_backend_pid(), (random() * 1e9)::bigint);
+    p           int := cardinality(terms);
+    has_w       boolean := weight_col IS NOT NULL;
+    has_off     boolean := offset_col IS NOT NULL;
+    is_svm      boolean := fam IN ('hinge', 'squared_hinge');
+    is_lm       boolean := fam = 'gaussian' AND lnk = 'identity';
+    n_groups    int;
+    gs          ooml._group_state[];
+    g           ooml._group_state;
+    r           ooml.pass_result;
+    gids        int[];
+    results     ooml.pass_result[];
+    pass_sql    text;
+    kind        text;
+    passes      int := 0;
+    j           int;
+    ybar        float8;
+    zeros       float8[];
+    pw0         float8[];
+    stats_kind  text;
+    n_active    int;
+    n_failed    int;
+    n_conv      int;
+    all_conv    boolean;
+    total_ll    float8;
+    total_n     bigint;
+    total_skip  bigint;
+    lrow        record;
+BEGIN
+    ---- the groups: the distinct non-NULL values of the group columns, in
+    ---- their sort order; rows with a NULL group value belong to no group
+    EXECUTE format('CREATE TEMPORARY TABLE %I ON COMMIT DROP AS '
+                   'SELECT (row_number() OVER (ORDER BY %s))::int AS gid, %s, NULL::ooml.state AS seed '
+                   'FROM (SELECT DISTINCT %s FROM %s AS t WHERE %s) AS d',
+                   gt,
+                   (SELECT string_agg(format('d.k%s', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+                   (SELECT string_agg(format('d.k%s', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+                   (SELECT string_agg(format('t.%I AS k%s', c, o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+                   rel,
+                   (SELECT string_agg(format('t.%I IS NOT NULL', c), ' AND ') FROM unnest(group_cols) c));
+    EXECUTE format('SELECT count(*) FROM %I', gt) INTO n_groups;
+    IF n_groups = 0 THEN
+        RAISE EXCEPTION 'relation % has no rows with non-NULL group_by values to train on', rel
+            USING ERRCODE = 'data_exception';
+    END IF;
+    EXECUTE format('ANALYZE %I', gt);
+
+    pass_sql := format('SELECT pg_catalog.array_agg(s.gid ORDER BY s.gid), pg_catalog.array_agg(s.r ORDER BY s.gid) '
+                       'FROM (SELECT g.gid, ooml.pass(g.seed, %s, %s%s%s) AS r FROM %s AS t JOIN %I AS g ON %s '
+                       'WHERE g.seed IS NOT NULL GROUP BY g.gid) AS s',
+                       target_expr, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
+                       CASE WHEN has_off THEN format('t.%I, ', offset_col) ELSE '' END,
+                       array_to_string(exprs, ', '), rel, gt,
+                       (SELECT string_agg(format('t.%I = g.k%s', c, o), ' AND ' ORDER BY o)
+                          FROM unnest(group_cols) WITH ORDINALITY u(c, o)));
+
+    zeros := array_fill(0::float8, ARRAY[p]);
+    pw0 := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0 ELSE 1 END::float8 FROM generate_series(1, p) i);
+    gs := ARRAY(SELECT ROW(k, 'active', NULL, zeros, NULL, NULL, NULL, NULL, 1, 0, false, pw0, lr_opt,
+                           NULL, NULL, NULL)::ooml._group_state
+                  FROM generate_series(1, n_groups) k);
+
+    ---- the column moments of each group, where the start, the penalty or
+    ---- SGD's learning rate needs them (as ooml._train_glm's first pass)
+    IF do_standardize OR opt = 'sgd' OR is_glm THEN
+        PERFORM ooml._group_seeds(gt, gs, 'gradient', fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+                                  moments => true);
+        EXECUTE pass_sql INTO gids, results;
+        passes := 1;
+        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            r := ooml._group_result(gids, results, j);
+            BEGIN
+                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+            EXCEPTION WHEN data_exception THEN
+                g.status := 'failed';
+                g.message := SQLERRM;
+                gs[j] := g;
+                CONTINUE;
+            END;
+            IF do_standardize THEN
+                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0
+                                          WHEN r.col_sd[i] > 0 THEN r.col_sd[i] * r.col_sd[i] ELSE 1 END
+                                FROM generate_series(1, p) i);
+            END IF;
+            IF is_glm AND with_intercept THEN
+                ybar := r.sum_y / r.sum_w;
+                g.beta[1] := CASE lnk WHEN 'log' THEN ln(ybar) WHEN 'identity' THEN ybar
+                                      WHEN 'inverse' THEN 1 / ybar WHEN '1/mu^2' THEN 1 / (ybar * ybar)
+                                      WHEN 'sqrt' THEN sqrt(ybar) WHEN 'probit' THEN ooml._normal_quantile(ybar)
+                                      WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END;
+            END IF;
+            IF opt = 'sgd' AND lr_opt IS NULL THEN
+                g.lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(r.col_mean, r.col_sd) AS u(m, v)), 1e-12);
+            END IF;
+            g.first_loss := r.loss;
+            g.r := r;
+            gs[j] := g;
+        END LOOP;
+    END IF;
+
+    ---- the passes
+    LOOP
+        SELECT count(*) INTO n_active FROM unnest(gs) x WHERE x.status = 'active';
+        EXIT WHEN n_active = 0;
+        kind := CASE WHEN opt IN ('qr', 'normal') THEN CASE WHEN opt = 'qr' THEN 'qr' ELSE 'newton' END
+                     WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END;
+        PERFORM ooml._group_seeds(gt, gs, kind, fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+                                  refine => opt = 'qr' AND p <= ooml._refine_limit(),
+                                  stats => opt = 'normal', solve => opt = 'normal', lambda1 => lambda1);
+        EXECUTE pass_sql INTO gids, results;
+        passes := passes + 1;
+        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        IF be_verbose THEN
+            RAISE NOTICE 'ooml: pass %: % groups, % s', passes, n_active,
+                round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+        END IF;
+
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            CONTINUE WHEN g.status <> 'active';
+            r := ooml._group_result(gids, results, j);
+            g.passes := passes;
+            BEGIN
+                IF opt IN ('qr', 'normal') THEN
+                    -- least squares in one pass
+                    PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                    IF r.rank < p THEN
+                        PERFORM ooml._singular(r, terms, fam, lambda2);
+                    END IF;
+                    g.beta := r.solution;
+                    g.converged := true;
+                    g.status := 'done';
+                    g.r := r;
+                ELSIF opt = 'sgd' THEN
+                    IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
+                       OR r.loss > 100 * greatest(g.first_loss, 1e-3)
+                       OR ooml._norm_inf(r.solution)::text IN ('NaN', 'Infinity') THEN
+                        RAISE EXCEPTION 'stochastic gradient descent diverged: the loss is % after % passes',
+                                        trim(to_char(r.loss, '9.9EEEE')), passes
+                            USING ERRCODE = 'data_exception';
+                    END IF;
+                    g.beta := r.solution;
+                    g.ada := r.adagrad;
+                    IF g.prev_loss IS NOT NULL AND abs(r.loss - g.prev_loss) <= tol * greatest(1, abs(r.loss)) THEN
+                        g.converged := true;
+                        g.status := 'done';
+                    ELSIF passes >= max_passes THEN
+                        g.status := 'done';
+                    END IF;
+                    g.prev_loss := r.loss;
+                ELSE
+                    -- Newton, with backtracking, as in ooml._train_glm
+                    IF g.prev_loss IS NULL THEN
+                        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                        IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
+                            RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
+                                USING ERRCODE = 'data_exception';
+                        END IF;
+                    END IF;
+                    IF g.prev_loss IS NOT NULL AND NOT (r.loss <= g.prev_loss - 1e-4 * g.step * g.prev_dec) THEN
+                        IF passes >= max_passes OR g.step < 1e-10 THEN
+                            g.beta := g.prev_beta;
+                            g.status := 'done';
+                        ELSE
+                            g.step := g.step / 2;
+                            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
+                        END IF;
+                    ELSE
+                        IF r.rank < p THEN
+                            PERFORM ooml._singular(r, terms, fam, lambda2);
+                        END IF;
+                        IF r.decrement / 2 <= tol
+                           OR (g.prev_loss IS NOT NULL AND abs(g.prev_loss - r.loss) <= 4e-16 * abs(r.loss)
+                               AND r.decrement / 2 <= 1e-14) THEN
+                            g.converged := true;
+                            g.status := 'done';
+                            g.beta := ooml._axpy(1, r.direction, g.beta);
+                        ELSIF passes >= max_passes THEN
+                            g.status := 'done';
+                        ELSE
+                            g.prev_beta := g.beta;
+                            g.prev_loss := r.loss;
+                            g.prev_dir := r.direction;
+                            g.prev_dec := r.decrement;
+                            g.step := 1;
+                            g.beta := ooml._axpy(1, r.direction, g.beta);
+                        END IF;
+                    END IF;
+                END IF;
+            EXCEPTION WHEN data_exception THEN
+                g.status := 'failed';
+                g.message := SQLERRM;
+            END;
+            gs[j] := g;
+        END LOOP;
+    END LOOP;
+
+    ---- the statistics pass, at each group's final coefficients
+    IF NOT (opt IN ('qr', 'normal')) THEN
+        stats_kind := CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'gradient' END;
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            IF g.status = 'done' THEN
+                g.status := 'active';
+                gs[j] := g;
+            END IF;
+        END LOOP;
+        PERFORM ooml._group_seeds(gt, gs, stats_kind, fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+                                  stats => stats_kind = 'newton');
+        EXECUTE pass_sql INTO gids, results;
+        passes := passes + 1;
+        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            CONTINUE WHEN g.status <> 'active';
+            r := ooml._group_result(gids, results, j);
+            g.status := 'done';
+            g.passes := passes;
+            BEGIN
+                IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
+                    RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
+                        USING ERRCODE = 'data_exception';
+                END IF;
+                IF r.rank < p THEN
+                    PERFORM ooml._singular(r, terms, fam, lambda2);
+                END IF;
+            EXCEPTION WHEN data_exception THEN
+                g.status := 'failed';
+                g.message := SQLERRM;
+            END;
+            g.r := r;
+            gs[j] := g;
+        END LOOP;
+    END IF;
+
+    ---- the models
+    EXECUTE format($q$
+        INSERT INTO ooml.model_groups (model, group_no, group_key, group_values, status, message, coef, std_err,
+                                       iterations, converged, n_rows, n_skipped, log_likelihood, stats)
+        SELECT $1, g.gid, jsonb_build_object(%s), ARRAY[%s],
+               CASE WHEN x.status = 'failed' THEN 'failed' ELSE 'trained' END, x.message,
+               CASE WHEN x.status <> 'failed' THEN x.beta END, CASE WHEN x.status <> 'failed' THEN (x.r).std_err END,
+               x.passes, x.converged AND x.status <> 'failed', (x.r).n_rows, (x.r).n_skipped,
+               CASE WHEN x.status <> 'failed' THEN (x.r).log_likelihood END,
+               CASE WHEN x.status <> 'failed'
+                    THEN ooml._model_stats(x.r, x.beta, $2, $3, $4, $4, $5, $6,
+                                           ARRAY(SELECT $7 * sqrt(w) FROM unnest(x.pw) w), x.passes, NULL)
+                         || jsonb_strip_nulls(jsonb_build_object('learning_rate', CASE WHEN $9 = 'sgd' THEN x.lr END))
+                    ELSE '{}' END
+          FROM %I AS g JOIN unnest($8) AS x ON x.gid = g.gid
+        $q$,
+        (SELECT string_agg(format('%L, g.k%s', c, o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+        (SELECT string_agg(format('pg_catalog.format(''%%s'', g.k%s)', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+        gt)
+      USING model_name, fam, lnk, p, with_intercept, has_off, lambda1, gs, opt;
+    EXECUTE format('DROP TABLE %I', gt);
+
+    SELECT count(*) FILTER (WHERE x.status = 'failed'), count(*) FILTER (WHERE x.converged AND x.status <> 'failed'),
+           sum((x.r).log_likelihood) FILTER (WHERE x.status <> 'failed'),
+           sum((x.r).n_rows) FILTER (WHERE x.status <> 'failed'), sum((x.r).n_skipped) FILTER (WHERE x.status <> 'failed')
+      INTO n_failed, n_conv, total_ll, total_n, total_skip
+      FROM unnest(gs) x;
+    IF n_failed = n_groups THEN
+        SELECT x.message INTO lrow FROM unnest(gs) x LIMIT 1;
+        RAISE EXCEPTION 'no group of % could be trained', rel
+            USING ERRCODE = 'data_exception',
+                  DETAIL = format('The first group failed with: %s', lrow.message);
+    END IF;
+    IF n_failed > 0 THEN
+        RAISE WARNING 'ooml: % of % groups of model "%" could not be trained', n_failed, n_groups, model_name
+            USING DETAIL = (SELECT string_agg(format('%s: %s', mg.group_key, mg.message), E'\n' ORDER BY mg.group_no)
+                              FROM (SELECT * FROM ooml.model_groups mg0
+                                     WHERE mg0.model = model_name AND mg0.status = 'failed'
+                                     ORDER BY mg0.group_no LIMIT 10) mg),
+                  HINT = 'They are listed in ooml.model_groups with status ''failed''; predictions for their rows are NULL.';
+    END IF;
+    all_conv := n_conv = n_groups - n_failed;
+    IF NOT all_conv THEN
+        RAISE WARNING 'ooml: % groups of model "%" did not converge in % passes', n_groups - n_failed - n_conv,
+                      model_name, max_passes
+            USING HINT = 'Raise max_iter, or loosen the tolerance; ooml.model_groups.converged tells which.';
+    END IF;
+
+    UPDATE ooml.models m
+       SET iterations = passes, converged = all_conv, n_rows = total_n, n_skipped = total_skip,
+           log_likelihood = total_ll, trained_at = now(),
+           stats = jsonb_build_object('passes', passes, 'groups', n_groups, 'groups_trained', n_groups - n_failed,
+                                      'groups_failed', n_failed, 'groups_converged', n_conv)
+     WHERE m.name = model_name;
+
+    RETURN (model_name, passes, all_conv, total_ll, total_n, total_skip,
+            extract(epoch FROM clock_timestamp() - t0))::ooml.train_result;
+END
+$$;
+
+-- Set the seed of every active group of a grouped training (NULL for the others).
+CREATE FUNCTION ooml._group_seeds(gt text, gs ooml._group_state[], kind text, fam text, with_intercept boolean,
+                                  widths int[], names text[], lambda2 float8, has_w boolean, has_off boolean,
+                                  moments boolean DEFAULT false, stats boolean DEFAULT false,
+                                  refine boolean DEFAULT false, solve boolean DEFAULT false,
+                                  lambda1 float8 DEFAULT 0)
+RETURNS void
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('UPDATE %I AS g SET seed = CASE WHEN x.status = ''active'' THEN '
+                   'ooml._seed($1, $2, $3, x.beta, $4, $5, $6, x.pw, $7, moments => $8, stats => $9, refine => $10, '
+                   'solve => $11, lambda1 => $12, lr => CASE WHEN $1 = ''sgd'' THEN x.lr END, '
+                   'ada => CASE WHEN $1 = ''sgd'' THEN x.ada END, has_offset => $13) END '
+                   'FROM unnest($14) AS x WHERE x.gid = g.gid', gt)
+      USING kind, fam, with_intercept, widths, names, lambda2, has_w, moments, stats, refine, solve,
+            lambda1, has_off, gs;
+END
+$$;
+
+-- Group j's pass result (all NULL when the group had no rows in the pass).
+CREATE FUNCTION ooml._group_result(gids int[], results ooml.pass_result[], j int)
+RETURNS ooml.pass_result
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT results[array_position(gids, j)]
+$$;
+
+-- A grouped pass in ooml.training_log: the mean objective and the largest
+-- gradient norm over the groups it evaluated.
+CREATE FUNCTION ooml._log_groups_pass(model_name text, pass int, results ooml.pass_result[], t0 timestamptz)
+RETURNS void
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ooml._log_pass(model_name, pass, (SELECT avg(r.loss) FROM unnest(results) r),
+                          (SELECT max(r.grad_norm) FROM unnest(results) r), NULL, t0)
 $$;

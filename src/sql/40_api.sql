@@ -18,13 +18,14 @@ CREATE FUNCTION ooml.train_logreg(
     l1          float8 DEFAULT 0,
     standardize boolean DEFAULT false,
     weights     text DEFAULT NULL,
-    learning_rate float8 DEFAULT NULL)
+    learning_rate float8 DEFAULT NULL,
+    group_by    text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ooml._train_glm($1, $2, $3, $4, 'binomial', 'logreg', $5, $6, $7, $8, $9, $10, $11,
-                           $12, $13, $14, $15)
+                           $12, $13, $14, $15, group_cols => $16)
 $$;
 COMMENT ON FUNCTION ooml.train_logreg IS 'train a logistic regression model on a relation';
 
@@ -44,13 +45,14 @@ CREATE FUNCTION ooml.train_linreg(
     l1          float8 DEFAULT 0,
     standardize boolean DEFAULT false,
     weights     text DEFAULT NULL,
-    learning_rate float8 DEFAULT NULL)
+    learning_rate float8 DEFAULT NULL,
+    group_by    text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ooml._train_glm($1, $2, $3, $4, 'gaussian', 'linreg', $5, $9, $10, $6, $7, $8, $11,
-                           $12, $13, $14, $15)
+                           $12, $13, $14, $15, group_cols => $16)
 $$;
 COMMENT ON FUNCTION ooml.train_linreg IS 'train a linear regression model (least squares) on a relation';
 
@@ -73,13 +75,14 @@ CREATE FUNCTION ooml.train_glm(
     l1          float8 DEFAULT 0,
     standardize boolean DEFAULT false,
     weights     text DEFAULT NULL,
-    learning_rate float8 DEFAULT NULL)
+    learning_rate float8 DEFAULT NULL,
+    group_by    text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ooml._train_glm($1, $2, $3, $4, $5, 'glm', $8, $9, $10, $11, $12, $13, $14,
-                           $15, $16, $17, $18, $6, $7)
+                           $15, $16, $17, $18, $6, $7, $19)
 $$;
 COMMENT ON FUNCTION ooml.train_glm IS 'train a generalized linear model (family and link as R''s glm)';
 
@@ -101,13 +104,14 @@ CREATE FUNCTION ooml.train_poisson(
     l1          float8 DEFAULT 0,
     standardize boolean DEFAULT false,
     weights     text DEFAULT NULL,
-    learning_rate float8 DEFAULT NULL)
+    learning_rate float8 DEFAULT NULL,
+    group_by    text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ooml._train_glm($1, $2, $3, $4, 'poisson', 'glm', $7, $8, $9, $10, $11, $12, $13,
-                           $14, $15, $16, $17, $5, $6)
+                           $14, $15, $16, $17, $5, $6, $18)
 $$;
 COMMENT ON FUNCTION ooml.train_poisson IS 'train a Poisson regression (a GLM, log link by default)';
 
@@ -128,7 +132,8 @@ CREATE FUNCTION ooml.train_svm(
     l1          float8 DEFAULT 0,
     standardize boolean DEFAULT false,
     weights     text DEFAULT NULL,
-    learning_rate float8 DEFAULT NULL)
+    learning_rate float8 DEFAULT NULL,
+    group_by    text[] DEFAULT NULL)
 RETURNS ooml.train_result
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -138,7 +143,7 @@ BEGIN
         RAISE EXCEPTION 'unknown SVM loss "%"', loss
             USING ERRCODE = 'invalid_parameter_value', HINT = 'The losses are ''hinge'' and ''squared_hinge''.';
     END IF;
-    RETURN ooml._train_glm($1, $2, $3, $4, $5, 'svm', $7, $8, $9, $6, $10, $11, $12, $13, $14, $15, $16);
+    RETURN ooml._train_glm($1, $2, $3, $4, $5, 'svm', $7, $8, $9, $6, $10, $11, $12, $13, $14, $15, $16, group_cols => $17);
 END
 $$;
 COMMENT ON FUNCTION ooml.train_svm IS 'train a linear support vector machine (hinge or squared hinge loss, l2 penalty)';
@@ -177,6 +182,17 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'model "%" does not exist', coefficients.model
             USING ERRCODE = 'undefined_object', HINT = 'The models are listed in ooml.models.';
+    END IF;
+    IF m.group_by IS NOT NULL THEN
+        -- the trained groups, in the order of their values
+        RETURN QUERY
+            SELECT g.group_key, NULL::text, m.terms[u.o], u.b, u.se, u.b / u.se,
+                   ooml.p_value(u.b / u.se,
+                                CASE WHEN g.stats->>'test' = 't' THEN (g.stats->>'df_residual')::float8 END)
+              FROM ooml.model_groups g, unnest(g.coef, g.std_err) WITH ORDINALITY AS u(b, se, o)
+             WHERE g.model = m.name AND g.status = 'trained'
+             ORDER BY g.group_no, u.o;
+        RETURN;
     END IF;
     RETURN QUERY
         SELECT NULL::jsonb,
