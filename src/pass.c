@@ -65,11 +65,13 @@ offset_name(const OomlState *st)
 }
 
 /*
- * Start a pass: copy the seed into the aggregate's memory, zero the sums,
- * and record how each argument is read.
+ * Start a pass: copy the seed, zero the sums, and record how each argument
+ * is read.  The copy is made in the current (per-row) memory context: the
+ * executor copies a new transition value into the aggregate's memory
+ * itself, so allocating it there as well would keep two copies per group.
  */
 static OomlState *
-start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+start_pass(FunctionCallInfo fcinfo)
 {
 	OomlState  *seed;
 	OomlState  *st;
@@ -100,7 +102,7 @@ start_pass(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 						   (seed->flags & OOML_FLAG_WEIGHTS) ? ", the row weight" : "",
 						   (seed->flags & OOML_FLAG_OFFSET) ? ", the offset" : "")));
 
-	st = (OomlState *) MemoryContextAlloc(aggcxt, VARSIZE(seed));
+	st = (OomlState *) palloc(VARSIZE(seed));
 	memcpy(st, seed, VARSIZE(seed));
 	ooml_state_reset(st);
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
@@ -187,6 +189,12 @@ bad_target(const OomlState *st, double y)
 typedef struct LayoutCache
 {
 	const OomlState *st;
+	/* the shape it was computed for: a pointer may be reused by another state */
+	uint16		kind;
+	uint16		flags;
+	int32		nargs;
+	int32		ncoef;
+	int32		names_len;
 	OomlLayout	l;
 	bool		all_float8;		/* every feature argument is a float8 */
 	int			nlp;			/* linear predictors per row (multinomial) */
@@ -204,7 +212,8 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LayoutCache));
 		fcinfo->flinfo->fn_extra = c;
 	}
-	if (c->st != st)
+	if (c->st != st || c->kind != st->kind || c->flags != st->flags ||
+		c->nargs != st->nargs || c->ncoef != st->ncoef || c->names_len != st->names_len)
 	{
 		const int32 *types;
 
@@ -224,6 +233,11 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 											sizeof(double) * (2 + (Size) c->nlp) * c->nlp);
 		}
 		c->st = st;
+		c->kind = st->kind;
+		c->flags = st->flags;
+		c->nargs = st->nargs;
+		c->ncoef = st->ncoef;
+		c->names_len = st->names_len;
 	}
 	*l = c->l;
 	return c;
@@ -516,8 +530,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(ARG_STATE))
 	{
-		AggCheckCallContext(fcinfo, &aggcxt);
-		st = start_pass(fcinfo, aggcxt);
+		st = start_pass(fcinfo);
 	}
 	else
 		st = (OomlState *) PG_GETARG_POINTER(ARG_STATE);

@@ -32,6 +32,7 @@ PG_FUNCTION_INFO_V1(ooml_state_recv);
 PG_FUNCTION_INFO_V1(ooml_state_send);
 PG_FUNCTION_INFO_V1(ooml_make_state);
 PG_FUNCTION_INFO_V1(ooml_state_fits);
+PG_FUNCTION_INFO_V1(ooml_state_size);
 
 #define SECTION_ALIGN(len)	TYPEALIGN(sizeof(double), (len))
 
@@ -153,6 +154,20 @@ ooml_state_fits(PG_FUNCTION_ARGS)
 	int32		ncoef = PG_GETARG_INT32(1);
 
 	PG_RETURN_BOOL(ooml_state_bytes(kind, ncoef) <= (int64) ooml_max_state_memory * 1024);
+}
+
+/* _state_bytes(kind, ncoef): the bytes of the state of such a pass */
+Datum
+ooml_state_size(PG_FUNCTION_ARGS)
+{
+	int			kind = pass_kind_id(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	int32		ncoef = PG_GETARG_INT32(1);
+
+	if (ncoef < 1 || ncoef > OOML_MAX_COEF)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ncoef must lie between 1 and %d", OOML_MAX_COEF)));
+	PG_RETURN_INT64(ooml_state_bytes(kind, ncoef));
 }
 
 static void

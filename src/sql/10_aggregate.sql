@@ -66,6 +66,8 @@ CREATE FUNCTION ooml._arg_kind(regtype) RETURNS text
     AS 'MODULE_PATHNAME', 'ooml_arg_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._state_fits(kind text, ncoef int) RETURNS boolean
     AS 'MODULE_PATHNAME', 'ooml_state_fits' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ooml._state_bytes(kind text, ncoef int) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'ooml_state_size' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ooml._lbfgs_direction(g float8[], s float8[], y float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_lbfgs_direction' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

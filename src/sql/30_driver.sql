@@ -1163,6 +1163,7 @@ DECLARE
     total_n     bigint;
     total_skip  bigint;
     lrow        record;
+    work_mem_was text;
 BEGIN
     ---- the groups: the distinct non-NULL values of the group columns, in
     ---- their sort order; rows with a NULL group value belong to no group
@@ -1181,6 +1182,15 @@ BEGIN
             USING ERRCODE = 'data_exception';
     END IF;
     EXECUTE format('ANALYZE %I', gt);
+
+    -- the pass aggregate keeps every group's state in its hash table: let
+    -- work_mem hold them (twice, for the hash table's own overhead) rather
+    -- than spill rows to disk, within ooml.max_state_memory
+    work_mem_was := current_setting('work_mem');
+    PERFORM set_config('work_mem',
+                       greatest(pg_size_bytes(work_mem_was) / 1024,
+                                least(2 * n_groups * ooml._state_bytes(CASE WHEN opt = 'qr' THEN 'qr' WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END, p) / 1024,
+                                      pg_size_bytes(current_setting('ooml.max_state_memory')) / 1024))::text || 'kB', true);
 
     pass_sql := format('SELECT pg_catalog.array_agg(s.gid ORDER BY s.gid), pg_catalog.array_agg(s.r ORDER BY s.gid) '
                        'FROM (SELECT g.gid, ooml.pass(g.seed, %s, %s%s%s) AS r FROM %s AS t JOIN %I AS g ON %s '
@@ -1393,6 +1403,7 @@ BEGIN
         gt)
       USING model_name, fam, lnk, p, with_intercept, has_off, lambda1, gs, opt;
     EXECUTE format('DROP TABLE %I', gt);
+    PERFORM set_config('work_mem', work_mem_was, true);
 
     SELECT count(*) FILTER (WHERE x.status = 'failed'), count(*) FILTER (WHERE x.converged AND x.status <> 'failed'),
            sum((x.r).log_likelihood) FILTER (WHERE x.status <> 'failed'),
