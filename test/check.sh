@@ -57,6 +57,15 @@ else
     fail "benchmark smoke run"
 fi
 
+# and of the grouped-training benchmark: it checks one scan per pass and
+# that the groups' models are those of the groups trained alone
+if out=$(bash test/bench/groups.sh --quick 2>&1) && echo "$out" | grep -q '^benchmark done'; then
+    pass "grouped-training benchmark smoke run ($(echo "$out" | grep -m1 'sequential scans' | awk '{print $7 " scans for " $9 " passes"}'))"
+else
+    echo "$out" | tail -20
+    fail "grouped-training benchmark smoke run"
+fi
+
 # the fuzz target over the state parser, for a fixed budget
 if out=$(bash test/fuzz/run.sh 30 2>&1) && echo "$out" | grep -q '^Done [0-9]* runs'; then
     pass "fuzz the state parser for 30 s ($(echo "$out" | grep -o '^Done [0-9]* runs'))"

@@ -99,5 +99,10 @@ row "all $G groups one at a time (extrapolated)" "$EST s" "$(ratio $EST $TG)x th
 DIFF=$(q -c "SELECT max(abs(m.coef[u.o] - u.b)) FROM ooml.model_groups m, ooml.models a, unnest(a.coef) WITH ORDINALITY u(b, o)
               WHERE m.model = 'by_g' AND a.name = 'alone_' || (m.group_key->>'g')")
 row "  largest coefficient difference, grouped vs alone ($K groups)" "$DIFF"
+# what the numbers must show: one scan per pass, and the models of the groups alone
+if [ "$NS" != $((PG + 2)) ] || ! awk -v d="$DIFF" 'BEGIN { exit !(d + 0 <= 1e-9) }'; then
+    echo "CHECK FAILED: $NS scans for $PG passes, coefficient difference $DIFF"
+    exit 1
+fi
 echo "benchmark done"
 psql -X -q -d postgres -c "DROP DATABASE $DB" >/dev/null 2>&1 || true
