@@ -20,7 +20,7 @@ INC="-I/usr/include/postgresql/15/server -I/usr/include/postgresql/internal"
 clang-14 -g -O1 -Wno-ignored-attributes -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -fno-sanitize=alignment $INC -I../../src \
     fuzz_state.c stubs.c ../../src/state.c ../../src/rowread.c ../../src/family.c \
-    ../../src/family_binomial.c ../../src/family_gaussian.c ../../src/family_glm.c ../../src/family_svm.c -lRmath -lm -o $OUT/fuzz_state
+    ../../src/family_binomial.c ../../src/family_gaussian.c ../../src/family_glm.c ../../src/family_svm.c ../../src/family_multinomial.c -lRmath -lm -o $OUT/fuzz_state
 # seeds: the binary form of valid states of each kind (made by the server when
 # one is running, else by the fuzzer from scratch)
 if command -v psql >/dev/null && psql -Atc "SELECT 1" >/dev/null 2>&1; then
