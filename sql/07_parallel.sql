@@ -25,3 +25,30 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
+
+-- a multinomial model in parallel and serially; a grouped model too (its
+-- passes read a temporary table of the groups, so only the leader runs them)
+CREATE TABLE par3 AS
+SELECT id, x1, x2, CASE WHEN y THEN 'yes' WHEN x1 > 0.3 THEN 'maybe' ELSE 'no' END AS answer, id % 3 AS part
+  FROM par;
+ANALYZE par3;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT converged FROM ooml.train_logreg('multi2', 'par3', 'answer', ARRAY['x1', 'x2']);
+CREATE TABLE par4 AS SELECT id, x1, x2, y, id % 3 AS part FROM par;
+ANALYZE par4;
+SELECT converged FROM ooml.train_logreg('group2', 'par4', 'y', ARRAY['x1', 'x2'], group_by => ARRAY['part']);
+SET max_parallel_workers_per_gather = 0;
+SELECT converged FROM ooml.train_logreg('multi0', 'par3', 'answer', ARRAY['x1', 'x2']);
+SELECT converged FROM ooml.train_logreg('group0', 'par4', 'y', ARRAY['x1', 'x2'], group_by => ARRAY['part']);
+SELECT bool_and(abs(a.estimate - b.estimate) <= 1e-9 * abs(a.estimate)) AS same_multinomial,
+       bool_and(abs(a.std_err - b.std_err) <= 1e-9 * a.std_err) AS same_std_err
+  FROM ooml.coefficients('multi2') a JOIN ooml.coefficients('multi0') b USING (class, term);
+SELECT count(*) AS coefficients, bool_and(abs(a.estimate - b.estimate) <= 1e-9 * abs(a.estimate)) AS same_grouped
+  FROM ooml.coefficients('group2') a JOIN ooml.coefficients('group0') b USING (group_key, term);
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
