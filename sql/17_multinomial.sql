@@ -148,6 +148,23 @@ SELECT count(*) AS coefficients, (SELECT round((stats->>'null_deviance')::numeri
   FROM ooml.coefficients('gen_noint');
 SELECT model, converged FROM ooml.train_logreg('gen_std', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], standardize => true, l2 => 0.1);
 
+-- the other optimizers reach Newton's model: L-BFGS and gradient descent
+-- (in the coordinates of standardized features, block by block), SGD
+-- approximately; l1 by OWL-QN and proximal Newton
+SELECT model, converged FROM ooml.train_logreg('gen_lbfgs', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], optimizer => 'lbfgs');
+SELECT model, converged FROM ooml.train_logreg('gen_gd', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], optimizer => 'gd', max_iter => 500);
+SELECT model, converged FROM ooml.train_logreg('gen_sgd', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], optimizer => 'sgd', max_iter => 30);
+SELECT b.name, max(abs(a.estimate - c.estimate)) < 1e-5 AS estimates_within_1e_5,
+       (b.stats->>'objective')::float8 - (m.stats->>'objective')::float8
+           < CASE WHEN b.name = 'gen_sgd' THEN 5e-3 ELSE 1e-10 END AS objective_close
+  FROM ooml.models b, ooml.models m, ooml.coefficients('gen_m') a, ooml.coefficients(b.name) c
+ WHERE b.name IN ('gen_lbfgs', 'gen_gd', 'gen_sgd') AND m.name = 'gen_m' AND a.class = c.class AND a.term = c.term
+ GROUP BY b.name, b.stats, m.stats ORDER BY b.name;
+SELECT model, converged FROM ooml.train_logreg('gen_l1', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], l1 => 0.05);
+SELECT model, converged FROM ooml.train_logreg('gen_l1_lbfgs', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], l1 => 0.05, optimizer => 'lbfgs', tolerance => 1e-10);
+SELECT class, term, round(a.estimate::numeric, 5) AS newton, round(b.estimate::numeric, 5) AS owlqn
+  FROM ooml.coefficients('gen_l1') a JOIN ooml.coefficients('gen_l1_lbfgs') b USING (class, term);
+
 -- NULL labels and features are skipped
 CREATE TABLE multiclass_null AS SELECT * FROM multiclass;
 INSERT INTO multiclass_null VALUES (NULL, 1, 2, 3), ('ant', NULL, 1, 1);
@@ -158,8 +175,9 @@ SELECT max(abs(a.estimate - b.estimate)) < 1e-12 AS same_estimates
 -- bad input
 SELECT err($$SELECT ooml.predict('gen_m', m) FROM multiclass m LIMIT 1$$);
 SELECT err($$SELECT ooml.predict_class('gen_m', m, 0.5) FROM multiclass m LIMIT 1$$);
-SELECT err($$SELECT * FROM ooml.train_logreg('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], optimizer => 'lbfgs')$$);
-SELECT err($$SELECT * FROM ooml.train_logreg('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], l1 => 0.1)$$);
+SELECT err($$SELECT * FROM ooml.train_glm('bad', 'multiclass', 'label', ARRAY['x1', 'x2'], family => 'binomial', offset_column => 'x3')$$);
+CREATE VIEW multiclass_parts AS SELECT *, x1 > 0 AS part FROM multiclass;
+SELECT err($$SELECT * FROM ooml.train_logreg('bad', 'multiclass_parts', 'label', ARRAY['x2', 'x3'], group_by => ARRAY['part'])$$);
 SELECT err($$SELECT * FROM ooml.train_svm('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'])$$);
 SELECT err($$SELECT * FROM ooml.train_glm('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], family => 'binomial', link => 'probit')$$);
 CREATE TABLE many AS SELECT i AS id, (i % 1500)::text AS code, random() AS x FROM generate_series(1, 3000) i;

@@ -125,7 +125,26 @@ typedef enum
 	GRAD_TO_STD
 } StdMap;
 
-/* (v, mean, sd, intercept) -> v in the other coordinates */
+/*
+ * The block size of argument argno: the vectors hold blocks of that many
+ * coefficients, each with its intercept first (a multinomial model's, one
+ * per class); 0 means one block.
+ */
+static int
+block_arg(FunctionCallInfo fcinfo, int argno, int n)
+{
+	int			b = PG_NARGS() > argno ? PG_GETARG_INT32(argno) : 0;
+
+	if (b <= 0)
+		return Max(n, 1);
+	if (n % b != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("vectors of %d values do not split into blocks of %d", n, b)));
+	return b;
+}
+
+/* (v, mean, sd, intercept, block) -> v in the other coordinates, block by block */
 static Datum
 std_map(FunctionCallInfo fcinfo, StdMap map)
 {
@@ -134,33 +153,38 @@ std_map(FunctionCallInfo fcinfo, StdMap map)
 	double	   *mean = ooml_float8_arg(fcinfo, 1, &n);
 	double	   *sd = ooml_float8_arg(fcinfo, 2, &n);
 	bool		intercept = PG_GETARG_BOOL(3);
+	int			pb = block_arg(fcinfo, 4, n);
 	double	   *m = palloc(sizeof(double) * Max(n, 1));
 	double	   *s = palloc(sizeof(double) * Max(n, 1));
 	double	   *r = palloc(sizeof(double) * Max(n, 1));
-	double		acc = 0.0;
 
-	std_scales(mean, sd, n, intercept, m, s);
-	for (int j = 0; j < n; j++)
+	for (int b = 0; b < n; b += pb)
 	{
-		if (intercept && j == 0)
-			continue;
-		switch (map)
+		double		acc = 0.0;
+
+		std_scales(mean + b, sd + b, pb, intercept, m + b, s + b);
+		for (int j = b; j < b + pb; j++)
 		{
-			case TO_STD:
-				r[j] = v[j] * s[j];
-				acc += m[j] * v[j];
-				break;
-			case FROM_STD:
-				r[j] = v[j] / s[j];
-				acc -= m[j] * v[j] / s[j];
-				break;
-			case GRAD_TO_STD:
-				r[j] = (v[j] - (intercept ? m[j] * v[0] : 0.0)) / s[j];
-				break;
+			if (intercept && j == b)
+				continue;
+			switch (map)
+			{
+				case TO_STD:
+					r[j] = v[j] * s[j];
+					acc += m[j] * v[j];
+					break;
+				case FROM_STD:
+					r[j] = v[j] / s[j];
+					acc -= m[j] * v[j] / s[j];
+					break;
+				case GRAD_TO_STD:
+					r[j] = (v[j] - (intercept ? m[j] * v[b] : 0.0)) / s[j];
+					break;
+			}
 		}
+		if (intercept)
+			r[b] = v[b] + (map == GRAD_TO_STD ? 0.0 : acc);
 	}
-	if (intercept && n > 0)
-		r[0] = v[0] + (map == GRAD_TO_STD ? 0.0 : acc);
 	return ooml_float8_array(r, n);
 }
 
@@ -195,6 +219,9 @@ ooml_std_scales(PG_FUNCTION_ARGS)
 	double	   *m = palloc(sizeof(double) * Max(n, 1));
 	double	   *s = palloc(sizeof(double) * Max(n, 1));
 
-	std_scales(mean, sd, n, PG_GETARG_BOOL(2), m, s);
+	int			pb = block_arg(fcinfo, 3, n);
+
+	for (int b = 0; b < n; b += pb)
+		std_scales(mean + b, sd + b, pb, PG_GETARG_BOOL(2), m + b, s + b);
 	PG_RETURN_DATUM(ooml_float8_array(s, n));
 }

@@ -52,15 +52,15 @@ CREATE FUNCTION ooml._axpy(a float8, x float8[], y float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_axpy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._dot(x float8[], y float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'ooml_vec_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ooml._to_std(coef float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
+CREATE FUNCTION ooml._to_std(coef float8[], mean float8[], sd float8[], intercept boolean, block int DEFAULT 0) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_to_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ooml._from_std(gamma float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
+CREATE FUNCTION ooml._from_std(gamma float8[], mean float8[], sd float8[], intercept boolean, block int DEFAULT 0) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_from_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ooml._grad_to_std(grad float8[], mean float8[], sd float8[], intercept boolean) RETURNS float8[]
+CREATE FUNCTION ooml._grad_to_std(grad float8[], mean float8[], sd float8[], intercept boolean, block int DEFAULT 0) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_grad_to_std' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._family_link(family text) RETURNS text
     AS 'MODULE_PATHNAME', 'ooml_family_link' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ooml._std_scales(mean float8[], sd float8[], intercept boolean) RETURNS float8[]
+CREATE FUNCTION ooml._std_scales(mean float8[], sd float8[], intercept boolean, block int DEFAULT 0) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'ooml_std_scales' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ooml._arg_kind(regtype) RETURNS text
     AS 'MODULE_PATHNAME', 'ooml_arg_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;

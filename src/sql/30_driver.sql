@@ -377,13 +377,8 @@ BEGIN
                     USING ERRCODE = 'invalid_parameter_value',
                           HINT = 'ooml.train_logreg fits a multinomial logistic regression to three or more classes.';
             END IF;
-            IF opt IS NOT NULL AND opt <> 'newton' THEN
-                RAISE EXCEPTION 'multinomial logistic regression is trained by Newton''s method only'
-                    USING ERRCODE = 'feature_not_supported',
-                          HINT = 'Leave out optimizer, or pass optimizer => ''newton''.';
-            END IF;
-            IF lambda1 > 0 OR has_off THEN
-                RAISE EXCEPTION 'multinomial logistic regression takes no % here', CASE WHEN lambda1 > 0 THEN 'l1 penalty' ELSE 'offset' END
+            IF has_off THEN
+                RAISE EXCEPTION 'multinomial logistic regression takes no offset'
                     USING ERRCODE = 'feature_not_supported';
             END IF;
             IF group_cols IS NOT NULL THEN
@@ -434,7 +429,7 @@ BEGIN
     END IF;
     -- the default optimizer: Newton while its p x p Hessian is cheap, L-BFGS beyond
     opt := coalesce(opt, CASE WHEN fam = 'hinge' THEN 'sgd'
-                              WHEN fam = 'multinomial' THEN 'newton'
+                              WHEN fam = 'multinomial' THEN CASE WHEN ooml._state_fits('newton', np) THEN 'newton' ELSE 'lbfgs' END
                               WHEN group_cols IS NOT NULL THEN CASE WHEN is_lm AND NOT has_off THEN 'qr' ELSE 'newton' END
                               WHEN p <= 500 AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'lbfgs' END);
     -- (Fisher scoring converges only linearly with a non-canonical link:
@@ -561,7 +556,15 @@ BEGIN
     -- then moves a typical prediction by about 1, whatever the number and
     -- scale of the features: lr = 1 / sum of the columns' root mean squares
     IF opt = 'sgd' AND lr IS NULL THEN
-        lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(mean, sd) AS u(m, v)), 1e-12);
+        lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(mean[1:p], sd[1:p]) AS u(m, v)), 1e-12);
+    END IF;
+    -- the gradient methods start from the objective and gradient of the
+    -- first pass: evaluate them again where the start moved away from 0
+    IF opt IN ('gd', 'lbfgs') AND (is_glm OR fam = 'multinomial') AND with_intercept THEN
+        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, has_offset => has_off));
+        passes := passes + 1;
+        PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
     END IF;
 
     ---- the passes
@@ -697,10 +700,10 @@ BEGIN
         -- Proximal gradient descent with Barzilai-Borwein steps and a
         -- nonmonotone line search (SpaRSA), in the coordinates of
         -- standardized features; the l1 term by soft thresholding.
-        sc := ooml._std_scales(mean, sd, with_intercept);
+        sc := ooml._std_scales(mean, sd, with_intercept, p);
         l1g := ooml._div(l1w, sc);
-        gamma := ooml._to_std(beta, mean, sd, with_intercept);
-        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+        gamma := ooml._to_std(beta, mean, sd, with_intercept, p);
+        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
         f := r.loss + ooml._weighted_l1(gamma, l1g);
         fwin := ARRAY[f];
         alpha := 1;
@@ -717,7 +720,7 @@ BEGIN
             END IF;
             LOOP
                 gamma_new := ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g));
-                beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
+                beta := ooml._from_std(gamma_new, mean, sd, with_intercept, p);
                 r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
                                                           lambda2, pw, has_w, has_offset => has_off));
                 passes := passes + 1;
@@ -732,16 +735,16 @@ BEGIN
                 IF abs(f_new - f) <= 4e-16 * abs(f) AND alpha < 1e-6 THEN
                     -- flat to machine precision: the minimum
                     is_converged := true;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
                     EXIT descent;
                 END IF;
                 IF passes >= max_passes OR alpha < 1e-20 THEN
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
                     EXIT descent;
                 END IF;
                 alpha := alpha / 4;
             END LOOP;
-            g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+            g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
             sy := ooml._dot(s, ooml._axpy(-1, g, g_new));
             alpha := CASE WHEN sy > 0 THEN least(greatest(ooml._dot(s, s) / sy, 1e-10), 1e10)
                           ELSE least(alpha * 2, 1e10) END;
@@ -751,15 +754,15 @@ BEGIN
             fwin := (fwin || f)[greatest(1, cardinality(fwin) - 8):];
             UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
         END LOOP;
-        beta := ooml._from_std(gamma, mean, sd, with_intercept);
+        beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
 
     ELSIF opt = 'lbfgs' THEN
         -- L-BFGS with a weak Wolfe line search (each trial one pass), in the
         -- coordinates of standardized features; with l1, OWL-QN.
-        sc := ooml._std_scales(mean, sd, with_intercept);
+        sc := ooml._std_scales(mean, sd, with_intercept, p);
         l1g := ooml._div(l1w, sc);
-        gamma := ooml._to_std(beta, mean, sd, with_intercept);
-        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+        gamma := ooml._to_std(beta, mean, sd, with_intercept, p);
+        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
         f := r.loss + ooml._weighted_l1(gamma, l1g);
         <<quasi_newton>>
         LOOP
@@ -792,13 +795,13 @@ BEGIN
                 IF lambda1 > 0 THEN
                     gamma_new := ooml._orthant_project(gamma_new, gamma, pg);
                 END IF;
-                beta := ooml._from_std(gamma_new, mean, sd, with_intercept);
+                beta := ooml._from_std(gamma_new, mean, sd, with_intercept, p);
                 r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
                                                           lambda2, pw, has_w, has_offset => has_off));
                 passes := passes + 1;
                 ls_evals := ls_evals + 1;
                 f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
-                g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept);
+                g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
                 PERFORM ooml._log_pass(model_name, passes, f_new, r.grad_norm, alpha, t0);
                 IF be_verbose THEN
                     RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
@@ -819,14 +822,14 @@ BEGIN
                 -- minimum to machine precision
                 IF ls_evals >= 5 AND abs(f_new - f) <= 4e-16 * abs(f) THEN
                     is_converged := true;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
                     EXIT quasi_newton;
                 END IF;
                 IF passes >= max_passes OR ls_evals >= 30 THEN
                     IF f_new < f THEN
                         EXIT;
                     END IF;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept);
+                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
                     EXIT quasi_newton;
                 END IF;
             END LOOP;
@@ -835,9 +838,9 @@ BEGIN
             IF sy > 1e-16 * ooml._dot(s, s) THEN
                 hist_s := hist_s || s;
                 hist_y := hist_y || ooml._axpy(-1, g, g_new);
-                IF cardinality(hist_s) > 10 * p THEN
-                    hist_s := hist_s[p + 1:];
-                    hist_y := hist_y[p + 1:];
+                IF cardinality(hist_s) > 10 * np THEN
+                    hist_s := hist_s[np + 1:];
+                    hist_y := hist_y[np + 1:];
                 END IF;
             END IF;
             gamma := gamma_new;
@@ -845,7 +848,7 @@ BEGIN
             f := f_new;
             UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
         END LOOP;
-        beta := ooml._from_std(gamma, mean, sd, with_intercept);
+        beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
 
     ELSE
         -- stochastic gradient descent: each pass is one epoch, the model
