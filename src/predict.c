@@ -316,6 +316,20 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	return m;
 }
 
+/* The 0-based index of a row type's column, or -1. */
+static int
+find_column(TupleDesc desc, const char *name)
+{
+	for (int a = 0; a < desc->natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, a);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return a;
+	}
+	return -1;
+}
+
 /* Find the model's features in a row type. */
 static void
 map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
@@ -329,18 +343,9 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 
 	for (int i = 0; i < m->nfeatures; i++)
 	{
-		int			found = -1;
+		int			found = find_column(desc, m->features[i]);
 		Form_pg_attribute att;
 
-		for (int a = 0; a < desc->natts; a++)
-		{
-			att = TupleDescAttr(desc, a);
-			if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[i]) == 0)
-			{
-				found = a;
-				break;
-			}
-		}
 		if (found < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -359,17 +364,9 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 	}
 	if (m->offset)
 	{
-		m->offset_idx = -1;
-		for (int a = 0; a < desc->natts; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, a);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), m->offset) == 0)
-			{
-				m->offset_idx = a;
-				m->offset_type = ooml_arg_type(att->atttypid);
-			}
-		}
+		m->offset_idx = find_column(desc, m->offset);
+		if (m->offset_idx >= 0)
+			m->offset_type = ooml_arg_type(TupleDescAttr(desc, m->offset_idx)->atttypid);
 		if (m->offset_idx < 0 || m->offset_type == OOML_ARG_UNSET ||
 			ooml_arg_is_array(m->offset_type))
 			ereport(ERROR,
@@ -383,20 +380,10 @@ map_record(OomlModel *m, MemoryContext cxt, Oid tuptype, int32 tuptypmod)
 		m->group_out = MemoryContextAlloc(cxt, sizeof(FmgrInfo) * m->ngroupcols);
 		for (int i = 0; i < m->ngroupcols; i++)
 		{
-			int			found = -1;
+			int			found = find_column(desc, m->groupcols[i]);
 			Oid			outfn;
 			bool		varlena;
 
-			for (int a = 0; a < desc->natts; a++)
-			{
-				Form_pg_attribute att = TupleDescAttr(desc, a);
-
-				if (!att->attisdropped && strcmp(NameStr(att->attname), m->groupcols[i]) == 0)
-				{
-					found = a;
-					break;
-				}
-			}
 			if (found < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_COLUMN),
