@@ -176,8 +176,6 @@ SELECT max(abs(a.estimate - b.estimate)) < 1e-12 AS same_estimates
 SELECT err($$SELECT ooml.predict('gen_m', m) FROM multiclass m LIMIT 1$$);
 SELECT err($$SELECT ooml.predict_class('gen_m', m, 0.5) FROM multiclass m LIMIT 1$$);
 SELECT err($$SELECT * FROM ooml.train_glm('bad', 'multiclass', 'label', ARRAY['x1', 'x2'], family => 'binomial', offset_column => 'x3')$$);
-CREATE VIEW multiclass_parts AS SELECT *, x1 > 0 AS part FROM multiclass;
-SELECT err($$SELECT * FROM ooml.train_logreg('bad', 'multiclass_parts', 'label', ARRAY['x2', 'x3'], group_by => ARRAY['part'])$$);
 SELECT err($$SELECT * FROM ooml.train_svm('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'])$$);
 SELECT err($$SELECT * FROM ooml.train_glm('bad', 'multiclass', 'label', ARRAY['x1', 'x2', 'x3'], family => 'binomial', link => 'probit')$$);
 CREATE TABLE many AS SELECT i AS id, (i % 1500)::text AS code, random() AS x FROM generate_series(1, 3000) i;

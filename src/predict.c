@@ -42,6 +42,10 @@ typedef struct OomlGroup
 {
 	char	   *key;			/* the group values, encoded by group_key() */
 	double	   *coef;
+	/* a multinomial model's group is the classifier of its own labels */
+	int			nlp;			/* their number - 1 */
+	char	  **classes;		/* the labels */
+	int		   *cls_index;		/* their positions in the model's classes */
 } OomlGroup;
 
 typedef struct OomlModel
@@ -70,6 +74,7 @@ typedef struct OomlModel
 	char	  **groupcols;		/* ooml.models.group_by */
 	int			ngroups;
 	OomlGroup  *groups;			/* sorted by key */
+	OomlGroup  *group;			/* the group of the row being scored */
 	int		   *group_attidx;	/* 0-based attribute index per group column */
 	FmgrInfo   *group_out;		/* their output functions */
 	StringInfoData key;			/* scratch: the key of a row */
@@ -134,7 +139,7 @@ load_groups(OomlModel *m, MemoryContext cxt, text *name_t)
 	Datum		args[1] = {PointerGetDatum(name_t)};
 	char	  **values = palloc(sizeof(char *) * m->ngroupcols);
 
-	if (SPI_execute_with_args("SELECT group_values, coef FROM ooml.model_groups "
+	if (SPI_execute_with_args("SELECT group_values, coef, classes FROM ooml.model_groups "
 							  "WHERE model OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'trained'",
 							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "ooml: could not read ooml.model_groups");
@@ -161,14 +166,45 @@ load_groups(OomlModel *m, MemoryContext cxt, text *name_t)
 		m->groups[g].key = MemoryContextStrdup(cxt, m->key.data);
 
 		n = model_array(SPI_getbinval(tup, desc, 2, &isnull), FLOAT8OID, CurrentMemoryContext, &elems);
-		if (isnull || n != m->ncoef * m->nlp)
+		if (isnull || n < m->ncoef || n % m->ncoef != 0 ||
+			(n != m->ncoef && m->family->row_multi == NULL) || n / m->ncoef > m->nlp)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("a group of model \"%s\" has %d coefficients for %d terms",
-							m->name, isnull ? 0 : n, m->ncoef * m->nlp)));
+							m->name, isnull ? 0 : n, m->ncoef)));
 		m->groups[g].coef = MemoryContextAlloc(cxt, sizeof(double) * n);
 		for (int i = 0; i < n; i++)
 			m->groups[g].coef[i] = DatumGetFloat8(elems[i]);
+		m->groups[g].nlp = n / m->ncoef;
+
+		/* a multinomial model's group: its labels among the model's */
+		if (m->family->row_multi != NULL)
+		{
+			OomlGroup  *gr = &m->groups[g];
+			Datum		d = SPI_getbinval(tup, desc, 3, &isnull);
+
+			n = isnull ? 0 : model_array(d, TEXTOID, cxt, &elems);
+			if (n != gr->nlp + 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("a group of model \"%s\" has %d classes for %d blocks of coefficients",
+								m->name, n, gr->nlp)));
+			gr->classes = MemoryContextAlloc(cxt, sizeof(char *) * n);
+			gr->cls_index = MemoryContextAlloc(cxt, sizeof(int) * n);
+			for (int k = 0; k < n; k++)
+			{
+				gr->classes[k] = DatumGetPointer(elems[k]);
+				gr->cls_index[k] = -1;
+				for (int c = 0; c < m->nclass; c++)
+					if (strcmp(m->classes[c], gr->classes[k]) == 0)
+						gr->cls_index[k] = c;
+				if (gr->cls_index[k] < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("a group of model \"%s\" has the class \"%s\", which the model does not list",
+									m->name, gr->classes[k])));
+			}
+		}
 	}
 	qsort(m->groups, m->ngroups, sizeof(OomlGroup), group_cmp);
 	/* the key buffer must outlive this call */
@@ -267,7 +303,8 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 			total += m->widths[i];
 		}
 		/* a multinomial model: one block of coefficients per class after the first */
-		if (m->family->row_multi != NULL && total > 0 && m->ncoef % total == 0)
+		if (m->family->row_multi != NULL && total > 0 && m->ncoef % total == 0 &&
+			m->ngroupcols == 0)
 		{
 			m->nlp = m->ncoef / total;
 			m->ncoef = total;
@@ -290,6 +327,9 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 		if (!isnull)
 		{
 			n = model_array(d, TEXTOID, cxt, &elems);
+			/* a grouped multinomial model: its groups have at most these classes */
+			if (m->ngroupcols > 0 && m->family->row_multi != NULL && n >= 2)
+				m->nlp = n - 1;
 			if (n == m->nlp + 1 && (n == 2 || m->family->row_multi != NULL))
 			{
 				m->nclass = n;
@@ -413,6 +453,9 @@ score(const OomlModel *m, double offset)
 			m->eta[k] = ooml_dot(m->coef + (Size) k * m->ncoef, m->x, m->ncoef) + offset;
 		return NAN;
 	}
+	/* a group of two labels in a grouped multinomial model is binomial */
+	if (m->family->row_multi != NULL)
+		return ooml_family_binomial.mean(ooml_dot(m->coef, m->x, m->ncoef) + offset);
 	return m->family->mean(ooml_dot(m->coef, m->x, m->ncoef) + offset);
 }
 
@@ -483,6 +526,9 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 		if (found == NULL)
 			return false;
 		m->coef = found->coef;
+		m->group = found;
+		if (m->family->row_multi != NULL)
+			m->nlp = found->nlp;
 	}
 
 	k = m->intercept ? 1 : 0;
@@ -574,7 +620,7 @@ score_args(FunctionCallInfo fcinfo, bool record, OomlModel **m, double *result)
 static double
 single_score(const OomlModel *m, double r)
 {
-	if (m->nlp > 1)
+	if (m->family->row_multi != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is a multinomial classifier, which has no single prediction", m->name),
@@ -628,8 +674,9 @@ label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is not a classifier", m->name),
 				 errhint("predict_class applies to logistic regressions and SVMs; use ooml.predict.")));
-	if (m->nlp > 1)
+	if (m->family->row_multi != NULL)
 	{
+		char	  **classes = m->group ? m->group->classes : m->classes;
 		int			best = 0;
 		double		top = 0.0;
 
@@ -639,6 +686,9 @@ label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 					 errmsg("a threshold applies to binary classifiers only"),
 					 errdetail("Model \"%s\" has %d classes; it predicts the most probable.",
 							   m->name, m->nclass)));
+		/* a group of two labels: the second when more probable */
+		if (m->nlp == 1)
+			return PointerGetDatum(cstring_to_text(classes[score_value > 0.5 ? 1 : 0]));
 		/* the reference class has predictor 0 */
 		for (int k = 0; k < m->nlp; k++)
 			if (m->eta[k] > top)
@@ -646,7 +696,7 @@ label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 				top = m->eta[k];
 				best = k + 1;
 			}
-		return PointerGetDatum(cstring_to_text(m->classes[best]));
+		return PointerGetDatum(cstring_to_text(classes[best]));
 	}
 	thr = PG_ARGISNULL(2) ? (m->is_svm ? 0.0 : 0.5) : PG_GETARG_FLOAT8(2);
 	if (isnan(thr))
@@ -696,8 +746,26 @@ probabilities(OomlModel *m, double p)
 				 m->is_svm ?
 				 errhint("An SVM's score is a margin; use ooml.predict for it and ooml.predict_class for the label.") :
 				 errhint("predict_proba applies to logistic regressions and binomial GLMs; use ooml.predict.")));
-	pr = palloc(sizeof(double) * m->nclass);
-	if (m->nlp > 1)
+	pr = palloc0(sizeof(double) * m->nclass);
+	if (m->family->row_multi != NULL && m->group != NULL)
+	{
+		/*
+		 * a grouped multinomial model's group knows its own labels only: the
+		 * others get probability 0, in the order of the model's classes
+		 */
+		double	   *gp = palloc(sizeof(double) * (m->nlp + 1));
+
+		if (m->nlp > 1)
+			class_probabilities(m, gp);
+		else
+		{
+			gp[0] = 1.0 - p;
+			gp[1] = p;
+		}
+		for (int k = 0; k <= m->nlp; k++)
+			pr[m->group->cls_index[k]] = gp[k];
+	}
+	else if (m->nlp > 1)
 		class_probabilities(m, pr);
 	else
 	{

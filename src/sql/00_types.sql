@@ -90,5 +90,10 @@ CREATE TYPE ooml._group_state AS (
     lr          float8,
     ada         float8[],
     first_loss  float8,
-    r           ooml.pass_result
+    r           ooml.pass_result,
+    fam         text,           -- the group's family (multinomial: binomial
+    fam_key     text,           -- for a group of two labels), with its link
+    np          int,            -- its number of coefficients
+    classes     text[],         -- multinomial: the group's own labels
+    class_w     float8[]        -- and the weight of their rows
 );

@@ -57,7 +57,9 @@ CREATE TABLE ooml.model_groups (
     group_values    text[] NOT NULL,    -- the values as text, in the order of models.group_by
     status          text NOT NULL CHECK (status IN ('trained', 'failed')),
     message         text,               -- why the group failed
-    coef            float8[],           -- aligned with models.terms
+    classes         text[],             -- a multinomial model's group: its own labels
+    coef            float8[],           -- aligned with models.terms (multinomial: a block
+                                        -- per class after the group's first)
     std_err         float8[],
     iterations      int NOT NULL DEFAULT 0,
     converged       boolean NOT NULL DEFAULT false,

@@ -381,11 +381,6 @@ BEGIN
                 RAISE EXCEPTION 'multinomial logistic regression takes no offset'
                     USING ERRCODE = 'feature_not_supported';
             END IF;
-            IF group_cols IS NOT NULL THEN
-                RAISE EXCEPTION 'group_by does not train multinomial models'
-                    USING ERRCODE = 'feature_not_supported',
-                          HINT = 'Train one model per group with a WHERE clause in a view, or a binary target.';
-            END IF;
             fam := 'multinomial';
             fam_key := 'multinomial';
         END IF;
@@ -465,6 +460,7 @@ BEGIN
                         || ARRAY(SELECT format('pg_catalog.array_position(%s, NULL) IS NULL', e)
                                    FROM unnest(exprs, dims) AS u(e, dm) WHERE dm > 0)
                         || CASE WHEN has_w THEN ARRAY[format('t.%I IS NOT NULL', weight_col)] ELSE '{}'::text[] END);
+        IF group_cols IS NULL THEN
         EXECUTE format('SELECT array_agg(coalesce(c.w, 0) ORDER BY g.k) FROM pg_catalog.generate_series(0, %s) AS g(k) '
                        'LEFT JOIN (SELECT %s AS k, pg_catalog.sum(%s)::float8 AS w FROM %s AS t WHERE %s GROUP BY 1) AS c ON c.k = g.k',
                        n_class - 1, target_expr, CASE WHEN has_w THEN format('t.%I', weight_col) ELSE '1' END,
@@ -475,6 +471,7 @@ BEGIN
                             labels[(SELECT min(i) FROM unnest(class_w) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col
                 USING ERRCODE = 'data_exception',
                       DETAIL = 'Its rows have a NULL in a feature or the weight, or a weight of 0.';
+        END IF;
         END IF;
     END IF;
 
@@ -511,7 +508,8 @@ BEGIN
     IF group_cols IS NOT NULL THEN
         RETURN ooml._train_groups(model_name, rel, target_col, target_expr, fam, fam_key, lnk, opt,
                                   max_passes, tol, lambda2, lambda1, with_intercept, be_verbose, do_standardize,
-                                  weight_col, offset_col, lr, widths, names, terms, exprs, group_cols, is_glm, t0);
+                                  weight_col, offset_col, lr, widths, names, terms, exprs, group_cols, is_glm, t0,
+                                  label_type, row_filter);
     END IF;
 
     ---- penalty weights: 0 for the intercept, 1, or sd_j^2 with standardize
@@ -1125,7 +1123,9 @@ CREATE FUNCTION ooml._train_groups(
     exprs       text[],
     group_cols  text[],
     is_glm      boolean,
-    t0          timestamptz)
+    t0          timestamptz,
+    label_type  regtype DEFAULT NULL,   -- multinomial: the type of the labels
+    row_filter  text DEFAULT NULL)      -- multinomial: the rows a pass uses
 RETURNS ooml.train_result
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -1167,18 +1167,47 @@ DECLARE
     total_skip  bigint;
     lrow        record;
     work_mem_was text;
+    multi       boolean := fam = 'multinomial';
+    keys        text := (SELECT string_agg(format('k%s', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o));
+    gclasses    text[];
+    gweights    text[];
+    cls         text[];
+    cw          float8[];
+    np_max      int;
 BEGIN
     ---- the groups: the distinct non-NULL values of the group columns, in
-    ---- their sort order; rows with a NULL group value belong to no group
-    EXECUTE format('CREATE TEMPORARY TABLE %I ON COMMIT DROP AS '
-                   'SELECT (row_number() OVER (ORDER BY %s))::int AS gid, %s, NULL::ooml.state AS seed '
-                   'FROM (SELECT DISTINCT %s FROM %s AS t WHERE %s) AS d',
-                   gt,
-                   (SELECT string_agg(format('d.k%s', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
-                   (SELECT string_agg(format('d.k%s', o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
-                   (SELECT string_agg(format('t.%I AS k%s', c, o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
-                   rel,
-                   (SELECT string_agg(format('t.%I IS NOT NULL', c), ' AND ') FROM unnest(group_cols) c));
+    ---- their sort order; rows with a NULL group value belong to no group.
+    ---- A multinomial target: also each group's own labels (the classes
+    ---- training on the group alone finds) and the weight of their rows.
+    IF NOT multi THEN
+        EXECUTE format('CREATE TEMPORARY TABLE %I ON COMMIT DROP AS '
+                       'SELECT (row_number() OVER (ORDER BY %s))::int AS gid, %s, NULL::ooml.state AS seed '
+                       'FROM (SELECT DISTINCT %s FROM %s AS t WHERE %s) AS d',
+                       gt, keys, keys,
+                       (SELECT string_agg(format('t.%I AS k%s', c, o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+                       rel,
+                       (SELECT string_agg(format('t.%I IS NOT NULL', c), ' AND ') FROM unnest(group_cols) c));
+    ELSE
+        EXECUTE format('CREATE TEMPORARY TABLE %I ON COMMIT DROP AS '
+                       'SELECT (row_number() OVER (ORDER BY %s))::int AS gid, %s, d.labels, NULL::ooml.state AS seed, '
+                       'd.classes, d.class_w '
+                       'FROM (SELECT %s, pg_catalog.array_agg(c.v ORDER BY c.v) AS labels, '
+                       'pg_catalog.array_agg(c.v::text ORDER BY c.v) AS classes, '
+                       'pg_catalog.array_agg(c.w ORDER BY c.v) AS class_w '
+                       'FROM (SELECT %s, t.%I AS v, coalesce(pg_catalog.sum(%s) FILTER (WHERE %s), 0)::float8 AS w '
+                       'FROM %s AS t WHERE %s AND t.%I IS NOT NULL GROUP BY %s, t.%I) AS c GROUP BY %s) AS d',
+                       gt, keys, keys, keys,
+                       (SELECT string_agg(format('t.%I AS k%s', c, o), ', ' ORDER BY o) FROM unnest(group_cols) WITH ORDINALITY u(c, o)),
+                       target_col, CASE WHEN weight_col IS NOT NULL THEN format('t.%I', weight_col) ELSE '1' END,
+                       row_filter, rel,
+                       (SELECT string_agg(format('t.%I IS NOT NULL', c), ' AND ') FROM unnest(group_cols) c),
+                       target_col,
+                       (SELECT string_agg(format('t.%I', c), ', ') FROM unnest(group_cols) c),
+                       target_col, keys);
+        EXECUTE format('SELECT pg_catalog.array_agg(d.classes::text ORDER BY d.gid), pg_catalog.array_agg(d.class_w::text ORDER BY d.gid) FROM %I AS d', gt)
+           INTO gclasses, gweights;
+        target_expr := format('(pg_catalog.array_position(g.labels, t.%I) - 1)', target_col);
+    END IF;
     EXECUTE format('SELECT count(*) FROM %I', gt) INTO n_groups;
     IF n_groups = 0 THEN
         RAISE EXCEPTION 'relation % has no rows with non-NULL group_by values to train on', rel
@@ -1186,14 +1215,6 @@ BEGIN
     END IF;
     EXECUTE format('ANALYZE %I', gt);
 
-    -- the pass aggregate keeps every group's state in its hash table: let
-    -- work_mem hold them (twice, for the hash table's own overhead) rather
-    -- than spill rows to disk, within ooml.max_state_memory
-    work_mem_was := current_setting('work_mem');
-    PERFORM set_config('work_mem',
-                       greatest(pg_size_bytes(work_mem_was) / 1024,
-                                least(2 * n_groups * ooml._state_bytes(CASE WHEN opt = 'qr' THEN 'qr' WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END, p) / 1024,
-                                      pg_size_bytes(current_setting('ooml.max_state_memory')) / 1024))::text || 'kB', true);
 
     pass_sql := format('SELECT pg_catalog.array_agg(s.gid ORDER BY s.gid), pg_catalog.array_agg(s.r ORDER BY s.gid) '
                        'FROM (SELECT g.gid, ooml.pass(g.seed, %s, %s%s%s) AS r FROM %s AS t JOIN %I AS g ON %s '
@@ -1207,22 +1228,66 @@ BEGIN
     zeros := array_fill(0::float8, ARRAY[p]);
     pw0 := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0 ELSE 1 END::float8 FROM generate_series(1, p) i);
     gs := ARRAY(SELECT ROW(k, 'active', NULL, zeros, NULL, NULL, NULL, NULL, 1, 0, false, pw0, lr_opt,
-                           NULL, NULL, NULL)::ooml._group_state
+                           NULL, NULL, NULL, fam, fam_key, p, NULL, NULL)::ooml._group_state
                   FROM generate_series(1, n_groups) k);
+    IF multi THEN
+        -- each group is the classifier of its own labels: binary for two,
+        -- multinomial for more (as training on the group alone gives)
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            cls := gclasses[j]::text[];
+            cw := gweights[j]::float8[];
+            g.classes := cls;
+            g.class_w := cw;
+            IF cardinality(cls) = 1 THEN
+                g.status := 'failed';
+                g.message := format('target column "%s" has only one class: every row is %s', target_col, cls[1]);
+            ELSIF cardinality(cls) = 2 THEN
+                g.fam := 'binomial';
+                g.fam_key := 'binomial';
+            ELSIF (SELECT count(*) FROM unnest(cw) w WHERE w > 0) < cardinality(cls) THEN
+                g.status := 'failed';
+                g.message := format('class "%s" of target column "%s" has no rows to learn from',
+                                    cls[(SELECT min(i) FROM unnest(cw) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col);
+            ELSE
+                g.np := p * (cardinality(cls) - 1);
+                g.beta := array_fill(0::float8, ARRAY[g.np]);
+                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
+                                FROM generate_series(1, g.np) i);
+                IF with_intercept THEN
+                    FOR i IN 2 .. cardinality(cls) LOOP
+                        g.beta[(i - 2) * p + 1] := ln(cw[i] / cw[1]);
+                    END LOOP;
+                END IF;
+            END IF;
+            gs[j] := g;
+        END LOOP;
+    END IF;
+    np_max := (SELECT max(x.np) FROM unnest(gs) x);
+
+    -- the pass aggregate keeps every group's state in its hash table: let
+    -- work_mem hold them (twice, for the hash table's own overhead) rather
+    -- than spill rows to disk, within ooml.max_state_memory
+    work_mem_was := current_setting('work_mem');
+    PERFORM set_config('work_mem',
+                       greatest(pg_size_bytes(work_mem_was) / 1024,
+                                least(2 * n_groups * ooml._state_bytes(CASE WHEN opt = 'qr' THEN 'qr' WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END, np_max) / 1024,
+                                      pg_size_bytes(current_setting('ooml.max_state_memory')) / 1024))::text || 'kB', true);
 
     ---- the column moments of each group, where the start, the penalty or
     ---- SGD's learning rate needs them (as ooml._train_glm's first pass)
     IF do_standardize OR opt = 'sgd' OR is_glm THEN
-        PERFORM ooml._group_seeds(gt, gs, 'gradient', fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+        PERFORM ooml._group_seeds(gt, gs, 'gradient', with_intercept, widths, names, lambda2, has_w, has_off,
                                   moments => true);
         EXECUTE pass_sql INTO gids, results;
         passes := 1;
         PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
+            CONTINUE WHEN g.status <> 'active';
             r := ooml._group_result(gids, results, j);
             BEGIN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
             EXCEPTION WHEN data_exception THEN
                 g.status := 'failed';
                 g.message := SQLERRM;
@@ -1230,9 +1295,9 @@ BEGIN
                 CONTINUE;
             END;
             IF do_standardize THEN
-                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0
+                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
                                           WHEN r.col_sd[i] > 0 THEN r.col_sd[i] * r.col_sd[i] ELSE 1 END
-                                FROM generate_series(1, p) i);
+                                FROM generate_series(1, g.np) i);
             END IF;
             IF is_glm AND with_intercept THEN
                 ybar := r.sum_y / r.sum_w;
@@ -1242,7 +1307,7 @@ BEGIN
                                       WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END;
             END IF;
             IF opt = 'sgd' AND lr_opt IS NULL THEN
-                g.lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(r.col_mean, r.col_sd) AS u(m, v)), 1e-12);
+                g.lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(r.col_mean[1:p], r.col_sd[1:p]) AS u(m, v)), 1e-12);
             END IF;
             g.first_loss := r.loss;
             g.r := r;
@@ -1256,7 +1321,7 @@ BEGIN
         EXIT WHEN n_active = 0;
         kind := CASE WHEN opt IN ('qr', 'normal') THEN CASE WHEN opt = 'qr' THEN 'qr' ELSE 'newton' END
                      WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END;
-        PERFORM ooml._group_seeds(gt, gs, kind, fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+        PERFORM ooml._group_seeds(gt, gs, kind, with_intercept, widths, names, lambda2, has_w, has_off,
                                   refine => opt = 'qr' AND p <= ooml._refine_limit(),
                                   stats => opt = 'normal', solve => opt = 'normal', lambda1 => lambda1);
         EXECUTE pass_sql INTO gids, results;
@@ -1275,9 +1340,9 @@ BEGIN
             BEGIN
                 IF opt IN ('qr', 'normal') THEN
                     -- least squares in one pass
-                    PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
-                    IF r.rank < p THEN
-                        PERFORM ooml._singular(r, terms, fam, lambda2);
+                    PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
+                    IF r.rank < g.np THEN
+                        PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
                     END IF;
                     g.beta := r.solution;
                     g.converged := true;
@@ -1303,7 +1368,7 @@ BEGIN
                 ELSE
                     -- Newton, with backtracking, as in ooml._train_glm
                     IF g.prev_loss IS NULL THEN
-                        PERFORM ooml._check_first_pass(r, rel, target_col, fam, p, lambda2);
+                        PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
                         IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
                             RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
                                 USING ERRCODE = 'data_exception';
@@ -1318,8 +1383,8 @@ BEGIN
                             g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
                         END IF;
                     ELSE
-                        IF r.rank < p THEN
-                            PERFORM ooml._singular(r, terms, fam, lambda2);
+                        IF r.rank < g.np THEN
+                            PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
                         END IF;
                         IF r.decrement / 2 <= tol
                            OR (g.prev_loss IS NOT NULL AND abs(g.prev_loss - r.loss) <= 4e-16 * abs(r.loss)
@@ -1349,7 +1414,7 @@ BEGIN
 
     ---- the statistics pass, at each group's final coefficients
     IF NOT (opt IN ('qr', 'normal')) THEN
-        stats_kind := CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', p) THEN 'newton' ELSE 'gradient' END;
+        stats_kind := CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np_max) THEN 'newton' ELSE 'gradient' END;
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             IF g.status = 'done' THEN
@@ -1357,7 +1422,7 @@ BEGIN
                 gs[j] := g;
             END IF;
         END LOOP;
-        PERFORM ooml._group_seeds(gt, gs, stats_kind, fam_key, with_intercept, widths, names, lambda2, has_w, has_off,
+        PERFORM ooml._group_seeds(gt, gs, stats_kind, with_intercept, widths, names, lambda2, has_w, has_off,
                                   stats => stats_kind = 'newton');
         EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
@@ -1369,12 +1434,12 @@ BEGIN
             g.status := 'done';
             g.passes := passes;
             BEGIN
-                IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
+                IF g.fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
                     RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
                         USING ERRCODE = 'data_exception';
                 END IF;
-                IF r.rank < p THEN
-                    PERFORM ooml._singular(r, terms, fam, lambda2);
+                IF r.rank < g.np THEN
+                    PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
                 END IF;
             EXCEPTION WHEN data_exception THEN
                 g.status := 'failed';
@@ -1387,16 +1452,16 @@ BEGIN
 
     ---- the models
     EXECUTE format($q$
-        INSERT INTO ooml.model_groups (model, group_no, group_key, group_values, status, message, coef, std_err,
+        INSERT INTO ooml.model_groups (model, group_no, group_key, group_values, status, message, classes, coef, std_err,
                                        iterations, converged, n_rows, n_skipped, log_likelihood, stats)
         SELECT $1, g.gid, jsonb_build_object(%s), ARRAY[%s],
-               CASE WHEN x.status = 'failed' THEN 'failed' ELSE 'trained' END, x.message,
+               CASE WHEN x.status = 'failed' THEN 'failed' ELSE 'trained' END, x.message, x.classes,
                CASE WHEN x.status <> 'failed' THEN x.beta END, CASE WHEN x.status <> 'failed' THEN (x.r).std_err END,
                x.passes, x.converged AND x.status <> 'failed', (x.r).n_rows, (x.r).n_skipped,
                CASE WHEN x.status <> 'failed' THEN (x.r).log_likelihood END,
                CASE WHEN x.status <> 'failed'
-                    THEN ooml._model_stats(x.r, x.beta, $2, $3, $4, $4, $5, $6,
-                                           ARRAY(SELECT $7 * sqrt(w) FROM unnest(x.pw) w), x.passes, NULL)
+                    THEN ooml._model_stats(x.r, x.beta, x.fam, $3, $4, x.np, $5, $6,
+                                           ARRAY(SELECT $7 * sqrt(w) FROM unnest(x.pw) w), x.passes, x.class_w)
                          || jsonb_strip_nulls(jsonb_build_object('learning_rate', CASE WHEN $9 = 'sgd' THEN x.lr END))
                     ELSE '{}' END
           FROM %I AS g JOIN unnest($8) AS x ON x.gid = g.gid
@@ -1447,7 +1512,7 @@ END
 $$;
 
 -- Set the seed of every active group of a grouped training (NULL for the others).
-CREATE FUNCTION ooml._group_seeds(gt text, gs ooml._group_state[], kind text, fam text, with_intercept boolean,
+CREATE FUNCTION ooml._group_seeds(gt text, gs ooml._group_state[], kind text, with_intercept boolean,
                                   widths int[], names text[], lambda2 float8, has_w boolean, has_off boolean,
                                   moments boolean DEFAULT false, stats boolean DEFAULT false,
                                   refine boolean DEFAULT false, solve boolean DEFAULT false,
@@ -1458,11 +1523,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     EXECUTE format('UPDATE %I AS g SET seed = CASE WHEN x.status = ''active'' THEN '
-                   'ooml._seed($1, $2, $3, x.beta, $4, $5, $6, x.pw, $7, moments => $8, stats => $9, refine => $10, '
+                   'ooml._seed($1, x.fam_key, $3, x.beta, $4, $5, $6, x.pw, $7, moments => $8, stats => $9, refine => $10, '
                    'solve => $11, lambda1 => $12, lr => CASE WHEN $1 = ''sgd'' THEN x.lr END, '
                    'ada => CASE WHEN $1 = ''sgd'' THEN x.ada END, has_offset => $13) END '
                    'FROM unnest($14) AS x WHERE x.gid = g.gid', gt)
-      USING kind, fam, with_intercept, widths, names, lambda2, has_w, moments, stats, refine, solve,
+      USING kind, NULL::text, with_intercept, widths, names, lambda2, has_w, moments, stats, refine, solve,
             lambda1, has_off, gs;
 END
 $$;

@@ -186,7 +186,9 @@ BEGIN
     IF m.group_by IS NOT NULL THEN
         -- the trained groups, in the order of their values
         RETURN QUERY
-            SELECT g.group_key, NULL::text, m.terms[u.o], u.b, u.se, u.b / u.se,
+            SELECT g.group_key,
+                   CASE WHEN m.family = 'multinomial' THEN g.classes[2 + (u.o - 1) / cardinality(m.terms)] END,
+                   m.terms[1 + (u.o - 1) % cardinality(m.terms)], u.b, u.se, u.b / u.se,
                    ooml.p_value(u.b / u.se,
                                 CASE WHEN g.stats->>'test' = 't' THEN (g.stats->>'df_residual')::float8 END)
               FROM ooml.model_groups g, unnest(g.coef, g.std_err) WITH ORDINALITY AS u(b, se, o)
