@@ -18,6 +18,9 @@ SELECT round(ooml.predict('alice_model', ARRAY[110, 2.62])::numeric, 6) AS p;
 SELECT ooml.evaluate('alice_lm', 'alice.cars')->'n' AS n;
 SELECT name, owner FROM ooml.models WHERE name LIKE 'alice%' ORDER BY name;
 SELECT count(*) > 0 AS has_log FROM ooml.training_log WHERE model = 'alice_model';
+SELECT converged FROM ooml.train_linreg('alice_grouped', 'alice.cars', 'mpg', ARRAY['hp', 'wt'], group_by => ARRAY['am']);
+SELECT converged FROM ooml.train_logreg('alice_gears', 'alice.cars', 'gear', ARRAY['hp', 'qsec'], l2 => 0.01);
+SELECT count(*) AS alice_groups FROM ooml.model_groups WHERE model = 'alice_grouped';
 RESET ROLE;
 
 -- bob cannot read alice's table, nor see, score with, retrain or drop her models
@@ -25,6 +28,8 @@ SET ROLE ooml_bob;
 SELECT err($$SELECT ooml.train_logreg('bob_model', 'alice.cars', 'am', ARRAY['hp', 'wt'])$$);
 SELECT count(*) AS alice_models_bob_sees FROM ooml.models WHERE owner = 'ooml_alice';
 SELECT count(*) AS alice_log_rows_bob_sees FROM ooml.training_log WHERE model = 'alice_model';
+SELECT count(*) AS alice_groups_bob_sees FROM ooml.model_groups WHERE model = 'alice_grouped';
+SELECT err($$INSERT INTO ooml.model_groups (model, group_no, group_key, group_values, status, coef) VALUES ('alice_grouped', 9, '{}', '{x}', 'trained', '{1,2,3}')$$);
 SELECT err($$SELECT * FROM ooml.coefficients('alice_model')$$);
 SELECT err($$SELECT ooml.predict('alice_model', ARRAY[110, 2.62])$$);
 SELECT err($$SELECT ooml.drop_model('alice_model')$$);
@@ -67,6 +72,9 @@ SET search_path = public, pg_catalog;
 SELECT model, converged FROM ooml.train_logreg('alice_model2', 'alice.cars', 'am', ARRAY['hp', 'wt']);
 SELECT converged FROM ooml.train_linreg('alice_lm2', 'alice.cars', 'mpg', ARRAY['hp', 'wt'], solver => 'gd');
 SELECT converged FROM ooml.train_logreg('alice_model3', 'alice.cars', 'am', ARRAY['hp', 'wt'], optimizer => 'lbfgs', l1 => 0.001);
+SELECT converged FROM ooml.train_linreg('alice_grouped2', 'alice.cars', 'mpg', ARRAY['hp', 'wt'], group_by => ARRAY['am']);
+SELECT converged FROM ooml.train_logreg('alice_gears2', 'alice.cars', 'gear', ARRAY['hp', 'qsec'], l2 => 0.01);
+SELECT ooml.predict_class('alice_gears2', c) AS gear FROM alice.cars c LIMIT 2;
 SELECT round(ooml.predict('alice_model2', ARRAY[110, 2.62])::numeric, 6) AS p;
 SELECT round((ooml.evaluate('alice_model2', 'alice.cars')->>'log_loss')::numeric, 8) AS log_loss,
        round((ooml.evaluate('alice_model2', 'alice.cars')->>'auc')::numeric, 8) AS auc;
@@ -76,6 +84,10 @@ SELECT max(abs(a.estimate - b.estimate)) < 1e-12 AS same_model
   FROM ooml.coefficients('alice_model') a JOIN ooml.coefficients('alice_model2') b USING (term);
 SELECT max(abs(a.estimate - b.estimate) / abs(a.estimate)) < 1e-5 AS same_lm
   FROM ooml.coefficients('alice_lm') a JOIN ooml.coefficients('alice_lm2') b USING (term);
+SELECT count(*) AS n, max(abs(a.estimate - b.estimate)) < 1e-12 AS same_grouped
+  FROM ooml.coefficients('alice_grouped') a JOIN ooml.coefficients('alice_grouped2') b USING (group_key, term);
+SELECT count(*) AS n, max(abs(a.estimate - b.estimate)) < 1e-12 AS same_multinomial
+  FROM ooml.coefficients('alice_gears') a JOIN ooml.coefficients('alice_gears2') b USING (class, term);
 RESET ROLE;
 SELECT count(*) AS rows_in_mallorys_models FROM public.models;
 
