@@ -7,13 +7,8 @@
  * reference class) and the class probabilities p_k = e^eta_k / sum_l
  * e^eta_l.  The loss is the negative log-likelihood -log p_y, its gradient
  * in eta_k is p_k - [y = k], and its curvature W = diag(p) - p p' (classes
- * 1..q).  The engine adds W into the Hessian as A A': with s_k = sqrt(p_k),
- *
- *		W = D^1/2 (I - s s') D^1/2 = A A',  A = D^1/2 (I - c s s'),
- *
- * where c = 1 / (1 + sqrt(p_0)) solves (I - c s s')^2 = I - s s' (since
- * s's = 1 - p_0): a closed form, no factorization.  The engine adds the
- * columns of A, each times the row's features, as rows of a rank update.
+ * 1..q), positive semidefinite.  The engine adds W (x) x x' into the
+ * Hessian block by block: block (k, l) gets W_kl x x'.
  *
  *-------------------------------------------------------------------------
  */
@@ -32,12 +27,10 @@ multinomial_valid_target(double y)
 
 static void
 multinomial_row(int q, int y, const double *eta, double *loss, double *dloss,
-				double *a)
+				double *curv)
 {
 	double		m = 0.0;
 	double		den;
-	double		p0;
-	double		c;
 
 	/* softmax, shifted by the largest predictor so nothing overflows */
 	for (int k = 0; k < q; k++)
@@ -48,23 +41,15 @@ multinomial_row(int q, int y, const double *eta, double *loss, double *dloss,
 		dloss[k] = exp(eta[k] - m);
 		den += dloss[k];
 	}
-	p0 = exp(-m) / den;
 	for (int k = 0; k < q; k++)
 		dloss[k] /= den;		/* p_k for now */
 
 	*loss = log(den) + m - (y > 0 ? eta[y - 1] : 0.0);
 
-	if (a != NULL)
-	{
-		c = 1.0 / (1.0 + sqrt(p0));
-		for (int j = 0; j < q; j++)
-		{
-			double		sj = sqrt(dloss[j]);
-
-			for (int k = 0; k < q; k++)
-				a[(Size) j * q + k] = sqrt(dloss[k]) * ((j == k ? 1.0 : 0.0) - c * sqrt(dloss[k]) * sj);
-		}
-	}
+	if (curv != NULL)
+		for (int l = 0; l < q; l++)
+			for (int k = 0; k <= l; k++)
+				curv[l * (l + 1) / 2 + k] = dloss[k] * ((k == l ? 1.0 : 0.0) - dloss[l]);
 	if (y > 0)
 		dloss[y - 1] -= 1.0;
 }

@@ -164,6 +164,7 @@ extern void ooml_state_reset(OomlState *st);
 extern const char *ooml_state_name(const OomlState *st, int i);
 extern int64 ooml_state_bytes(int kind, int64 ncoef);
 extern int	ooml_state_predictors(const OomlState *st, const OomlLayout *l);
+extern int	ooml_newton_block_rows(int ncoef, int nlp);
 
 #define OOML_SECTION(st, off, type)	((type *) ((char *) (st) + (off)))
 
@@ -223,12 +224,13 @@ struct OomlFamily
 	 * A family with several linear predictors per row (the multinomial
 	 * logit) sets row_multi instead of row: for q predictors eta[q] and the
 	 * class index y in 0..q, the row's loss, its gradient in eta (q values)
-	 * and, when a is not NULL, a q x q matrix A (column-major) with
-	 * A A' = the curvature in eta.  The state then holds q blocks of
-	 * coefficients, one per predictor, each laid out as a binary model's.
+	 * and, when curv is not NULL, its curvature in eta, a q x q positive
+	 * semidefinite matrix, as its upper triangle packed by columns
+	 * (curv[l (l + 1) / 2 + k] for k <= l).  The state then holds q blocks
+	 * of coefficients, one per predictor, each laid out as a binary model's.
 	 */
 	void		(*row_multi) (int q, int y, const double *eta,
-							  double *loss, double *dloss, double *a);
+							  double *loss, double *dloss, double *curv);
 };
 
 extern const OomlFamily ooml_family_binomial;
@@ -351,6 +353,8 @@ extern void ooml_cholesky_inverse_diag(int n, const double *chol, double *d);
 extern int	ooml_rank_pivots(int n, const double *a, int *piv);
 extern double ooml_condition_number(int n, const double *a);
 extern void ooml_syrk_add(int p, double *c, const double *rows, int m);
+extern void ooml_syrk_add_block(int n, double *c, int ldc, const double *rows, int m,
+								double alpha);
 extern void ooml_tsqr_add(int q, double *r, double *rows, int m, int ldrows,
 						  bool triangular);
 extern void ooml_triangular_solve(int n, const double *r, int ldr, double *b,

@@ -199,7 +199,8 @@ typedef struct LayoutCache
 	bool		all_float8;		/* every feature argument is a float8 */
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
-	double	   *scratch;		/* nlp > 1: eta, dloss and A of a row */
+	int			brows;			/* Newton: rows buffered per fold */
+	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
 } LayoutCache;
 
 static inline LayoutCache *
@@ -225,12 +226,14 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 				c->all_float8 = false;
 		c->nlp = ooml_state_predictors(st, &c->l);
 		c->pb = st->ncoef / c->nlp;
+		c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
 		if (c->nlp > 1)
 		{
 			if (c->scratch)
 				pfree(c->scratch);
 			c->scratch = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-											sizeof(double) * (2 + (Size) c->nlp) * c->nlp);
+											sizeof(double) * (2 * (Size) c->nlp +
+															  (Size) c->nlp * (c->nlp + 1) / 2 + c->pb));
 		}
 		c->st = st;
 		c->kind = st->kind;
@@ -402,10 +405,76 @@ hess_row_done(OomlState *st, const OomlLayout *l)
 }
 
 /*
+ * Fold m buffered rows of a state with q > 1 linear predictors into its
+ * Hessian (ncoef = q pb): xs holds the rows' pb values, ws their w times
+ * curvature (packed upper triangles).  Block (k, l) of the Hessian gets
+ * sum_i ws_i[k, l] x_i x_i': one BLAS dsyrk per block and sign, of the rows
+ * scaled by sqrt(|ws_i[k, l]|) -- pb^2/2 multiply-adds a row per block, not
+ * the (q pb)^2/2 of a rank-one update of the whole matrix.  Only the upper
+ * triangle of each block is written (full_hessian mirrors the rest).
+ */
+static void
+multi_fold(int ncoef, int q, double *hess, const double *xs, const double *ws, int m)
+{
+	int			pb = ncoef / q;
+	int			npair = q * (q + 1) / 2;
+	double	   *sc;
+
+	if (m <= 0)
+		return;
+	sc = palloc(sizeof(double) * (Size) m * pb);
+	for (int lq = 0; lq < q; lq++)
+		for (int k = 0; k <= lq; k++)
+		{
+			int			pi = lq * (lq + 1) / 2 + k;
+			double	   *c = hess + (Size) lq * pb * ncoef + (Size) k * pb;
+
+			bool		pos = false,
+						neg = false;
+
+			/* the multinomial's diagonal blocks are >= 0, the others <= 0 */
+			for (int i = 0; i < m; i++)
+			{
+				pos |= ws[(Size) i * npair + pi] > 0.0;
+				neg |= ws[(Size) i * npair + pi] < 0.0;
+			}
+			for (int sign = 1; sign >= -1; sign -= 2)
+			{
+				if (!(sign > 0 ? pos : neg))
+					continue;
+				for (int i = 0; i < m; i++)
+				{
+					double		v = sign * ws[(Size) i * npair + pi];
+					double		r = v > 0.0 ? sqrt(v) : 0.0;
+
+					for (int j = 0; j < pb; j++)
+						sc[(Size) i * pb + j] = r * xs[(Size) i * pb + j];
+				}
+				ooml_syrk_add_block(pb, c, ncoef, sc, m, (double) sign);
+			}
+		}
+	pfree(sc);
+}
+
+/* Fold the rows a Newton state still buffers into the Hessian hess. */
+static void
+fold_pending(const OomlState *st, const OomlLayout *l, double *hess)
+{
+	int			q = ooml_state_predictors(st, l);
+	const double *qb = OOML_SECTION(st, l->qbuf, const double);
+
+	if (q <= 1)
+		ooml_syrk_add(st->ncoef, hess, qb, st->nbuf);
+	else
+		multi_fold(st->ncoef, q, hess, qb,
+				   qb + (Size) ooml_newton_block_rows(st->ncoef, q) * (st->ncoef / q),
+				   st->nbuf);
+}
+
+/*
  * A row of a family with q > 1 linear predictors (multinomial): block k of
  * the coefficients gives predictor k.  The gradient gets dloss_k x in
- * block k; the Hessian gets q rows, the columns of the family's A, each
- * spread over the blocks as A[k, m] x.
+ * block k; the Hessian, block (k, l), gets curvature_kl x x' (multi_fold).
  */
 static void
 multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
@@ -418,7 +487,7 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 	const double *coef = OOML_SECTION(st, l->coef, const double);
 	double	   *eta = lc->scratch;
 	double	   *d1 = eta + q;
-	double	   *a = d1 + q;
+	double	   *curv = d1 + q;
 	double		loss;
 
 	if (y > q)
@@ -432,7 +501,7 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 			check_finite_row(st, l, xf);
 		eta[k] += offset;
 	}
-	fam->row_multi(q, (int) y, eta, &loss, d1, l->hess ? a : NULL);
+	fam->row_multi(q, (int) y, eta, &loss, d1, l->hess ? curv : NULL);
 	st->loss += w * loss;
 
 	if (st->kind == OOML_PASS_SGD)
@@ -456,23 +525,34 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 
 	if (l->hess)
 	{
-		double		sw = sqrt(w);
+		/* buffer the row's values and w times its curvature; fold a block */
+		int			npair = q * (q + 1) / 2;
+		double	   *qb = OOML_SECTION(st, l->qbuf, double);
+		double	   *xrow;
+		double	   *wrow;
 
-		for (int m = 0; m < q; m++)
+		if (lc->brows > 0)
 		{
-			double	   *restrict buf = OOML_SECTION(st, l->qbuf, double) +
-				(Size) st->nbuf * st->ncoef;
-
-			for (int k = 0; k < q; k++)
-			{
-				double		s = sw * a[(Size) m * q + k];
-
-				if (off)
-					buf[(Size) k * pb] = s;
-				for (int j = 0; j < nf; j++)
-					buf[(Size) k * pb + off + j] = s * xf[j];
-			}
-			hess_row_done(st, l);
+			xrow = qb + (Size) st->nbuf * pb;
+			wrow = qb + (Size) lc->brows * pb + (Size) st->nbuf * npair;
+		}
+		else
+		{
+			xrow = curv + npair;	/* no row fits the buffer: fold it now */
+			wrow = curv;
+		}
+		if (off)
+			xrow[0] = 1.0;
+		memcpy(xrow + off, xf, sizeof(double) * nf);
+		for (int i = 0; i < npair; i++)
+			wrow[i] = w * curv[i];
+		if (lc->brows == 0)
+			multi_fold(st->ncoef, q, OOML_SECTION(st, l->hess, double), xrow, wrow, 1);
+		else if (++st->nbuf == lc->brows)
+		{
+			multi_fold(st->ncoef, q, OOML_SECTION(st, l->hess, double), qb,
+					   qb + (Size) lc->brows * pb, lc->brows);
+			st->nbuf = 0;
 		}
 	}
 
@@ -819,9 +899,9 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 		double	   *ha = OOML_SECTION(a, l.hess, double);
 		const double *hb = OOML_SECTION(b, l.hess, const double);
 
-		ooml_syrk_add(p, ha, OOML_SECTION(a, l.qbuf, const double), a->nbuf);
+		fold_pending(a, &l, ha);
 		a->nbuf = 0;
-		ooml_syrk_add(p, ha, OOML_SECTION(b, l.qbuf, const double), b->nbuf);
+		fold_pending(b, &l, ha);
 		ndouble = (Size) p * p;
 		for (Size i = 0; i < ndouble; i++)
 		{
@@ -893,8 +973,25 @@ full_hessian(const OomlState *st, const OomlLayout *l, double *h)
 {
 	int			p = st->ncoef;
 
+	int			q = ooml_state_predictors(st, l);
+
 	memcpy(h, OOML_SECTION(st, l->hess, const double), sizeof(double) * p * p);
-	ooml_syrk_add(p, h, OOML_SECTION(st, l->qbuf, const double), st->nbuf);
+	fold_pending(st, l, h);
+	/* several predictors: the blocks off the diagonal have their upper triangles */
+	if (q > 1)
+	{
+		int			pb = p / q;
+
+		for (int lq = 1; lq < q; lq++)
+			for (int k = 0; k < lq; k++)
+			{
+				double	   *c = h + (Size) lq * pb * p + (Size) k * pb;
+
+				for (int j = 0; j < pb; j++)
+					for (int i = j + 1; i < pb; i++)
+						c[(Size) j * p + i] = c[(Size) i * p + j];
+			}
+	}
 	ooml_symmetrize(p, h);
 }
 

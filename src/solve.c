@@ -261,6 +261,18 @@ ooml_syrk_add(int p, double *c, const double *rows, int m)
 }
 
 /*
+ * c += alpha rows' rows for the upper triangle of an n x n block of a larger
+ * matrix (leading dimension ldc); rows are m x n, one after the other.
+ */
+void
+ooml_syrk_add_block(int n, double *c, int ldc, const double *rows, int m, double alpha)
+{
+	if (m > 0)
+		cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, m, alpha, rows, n,
+					1.0, c, ldc);
+}
+
+/*
  * Fold m rows into the upper triangular q x q factor r: r becomes the R
  * factor of [r; rows] (LAPACK's dtpqrt, the QR of a triangular-pentagonal
  * matrix).  rows (m x q, leading dimension ldrows) is overwritten.  With

@@ -258,6 +258,10 @@ ooml_state_check(const OomlState *st, Size size)
 					  "The feature widths do not add up to the number of coefficients.");
 	if (ooml_family(st->family)->row_multi != NULL && st->kind == OOML_PASS_QR)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
+	/* a multinomial Newton state buffers fewer, wider rows */
+	if (st->kind == OOML_PASS_NEWTON &&
+		st->nbuf > Max(ooml_newton_block_rows(st->ncoef, st->ncoef / sum) - 1, 0))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 
 	names = OOML_SECTION(st, l.names, const char);
 	if (names[st->names_len - 1] != '\0')
@@ -268,6 +272,24 @@ ooml_state_check(const OomlState *st, Size size)
 	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
 		((st->flags & OOML_FLAG_OFFSET) ? 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
+}
+
+/*
+ * Rows a Newton state buffers before folding them into its Hessian.  One
+ * linear predictor: OOML_QR_BLOCK rows of the ncoef values.  nlp > 1
+ * predictors (multinomial; a row has ncoef / nlp values): each row's values
+ * and its nlp (nlp + 1) / 2 curvature entries, as many rows as the same
+ * space holds (0: not one, and each row is folded in at once).
+ */
+int
+ooml_newton_block_rows(int ncoef, int nlp)
+{
+	int64		per_row;
+
+	if (nlp <= 1)
+		return OOML_QR_BLOCK;
+	per_row = ncoef / nlp + (int64) nlp * (nlp + 1) / 2;
+	return (int) Min((int64) OOML_QR_BLOCK, ((int64) OOML_QR_BLOCK * ncoef) / per_row);
 }
 
 /*
