@@ -165,6 +165,22 @@ SELECT model, converged FROM ooml.train_logreg('gen_l1_lbfgs', 'multiclass', 'la
 SELECT class, term, round(a.estimate::numeric, 5) AS newton, round(b.estimate::numeric, 5) AS owlqn
   FROM ooml.coefficients('gen_l1') a JOIN ooml.coefficients('gen_l1_lbfgs') b USING (class, term);
 
+-- many classes, few features: the Newton pass buffers few rows (21
+-- classes) or none (301 classes: each row is folded at once); the model is
+-- the one L-BFGS finds
+CREATE TABLE classes_21 AS SELECT i, (i % 21)::int AS label, sin(i) * ((i % 21) / 20.0) + cos(i * 7) AS x FROM generate_series(1, 4200) i;
+CREATE TABLE classes_301 AS SELECT i, (i % 301)::int AS label, sin(i) * ((i % 301) / 300.0) + cos(i * 7) AS x FROM generate_series(1, 1806) i;
+SELECT model, converged FROM ooml.train_logreg('c21', 'classes_21', 'label', ARRAY['x']);
+SELECT model, converged FROM ooml.train_logreg('c21_lbfgs', 'classes_21', 'label', ARRAY['x'], optimizer => 'lbfgs', tolerance => 1e-11, max_iter => 1000);
+SELECT model, converged FROM ooml.train_logreg('c301', 'classes_301', 'label', ARRAY['x']);
+SELECT model, converged FROM ooml.train_logreg('c301_lbfgs', 'classes_301', 'label', ARRAY['x'], optimizer => 'lbfgs', tolerance => 1e-11, max_iter => 2000);
+SELECT count(*) AS coefficients, max(abs(a.estimate - b.estimate)) < 1e-5 AS same_estimates,
+       max(abs(a.std_err - b.std_err) / a.std_err) < 1e-4 AS same_std_err
+  FROM ooml.coefficients('c21') a JOIN ooml.coefficients('c21_lbfgs') b USING (class, term);
+SELECT count(*) AS coefficients, max(abs(a.estimate - b.estimate)) < 1e-5 AS same_estimates,
+       max(abs(a.std_err - b.std_err) / a.std_err) < 1e-4 AS same_std_err
+  FROM ooml.coefficients('c301') a JOIN ooml.coefficients('c301_lbfgs') b USING (class, term);
+
 -- NULL labels and features are skipped
 CREATE TABLE multiclass_null AS SELECT * FROM multiclass;
 INSERT INTO multiclass_null VALUES (NULL, 1, 2, 3), ('ant', NULL, 1, 1);

@@ -422,6 +422,40 @@ multi_fold(int ncoef, int q, double *hess, const double *xs, const double *ws, i
 
 	if (m <= 0)
 		return;
+
+	/*
+	 * Few values a row: BLAS calls on pb x pb blocks cost more than they
+	 * compute; add the products directly
+	 */
+	if (pb < 8)
+	{
+		for (int i = 0; i < m; i++)
+		{
+			const double *x = xs + (Size) i * pb;
+			const double *w = ws + (Size) i * npair;
+
+			for (int lq = 0; lq < q; lq++)
+				for (int k = 0; k <= lq; k++)
+				{
+					double		wk = w[lq * (lq + 1) / 2 + k];
+					double	   *c = hess + (Size) lq * pb * ncoef + (Size) k * pb;
+
+					if (wk == 0.0)
+						continue;
+					for (int b = 0; b < pb; b++)
+					{
+						double		wb = wk * x[b];
+
+						for (int a = 0; a <= b; a++)
+							c[(Size) b * ncoef + a] += wb * x[a];
+					}
+				}
+			if ((i & 63) == 63)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return;
+	}
+
 	sc = palloc(sizeof(double) * (Size) m * pb);
 	for (int lq = 0; lq < q; lq++)
 		for (int k = 0; k <= lq; k++)
