@@ -16,7 +16,7 @@ INSERT INTO shops VALUES (4001, 'lonely', true, 0.1, 0.2, 1, 3.0, 1, 0), (4002, 
 
 -- a helper: train the model of one group alone, on a view of its rows
 CREATE FUNCTION same_as_alone(grouped text, fn text, where_sql text, vals text[], args text)
-RETURNS TABLE (coef_diff_below_1e_10 boolean, se_diff_below_1e_8 boolean, aic_equal boolean)
+RETURNS TABLE (coef_diff_below_1e_10 boolean, se_diff_below_1e_8 boolean, aic_equal boolean, same_passes boolean)
 LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('CREATE OR REPLACE TEMP VIEW alone AS SELECT * FROM shops WHERE %s', where_sql);
@@ -24,12 +24,13 @@ BEGIN
     RETURN QUERY
     SELECT max(abs(g.coef[u.o] - u.b)) < 1e-10,
            coalesce(max(abs(g.std_err[u.o] - u.se) / u.se) < 1e-8, true),
-           coalesce(abs((g.stats->>'aic')::float8 - (m.stats->>'aic')::float8) <= 1e-9 * abs((m.stats->>'aic')::float8), true)
+           coalesce(abs((g.stats->>'aic')::float8 - (m.stats->>'aic')::float8) <= 1e-9 * abs((m.stats->>'aic')::float8), true),
+           g.iterations = m.iterations
       FROM ooml.models m, unnest(m.coef, m.std_err) WITH ORDINALITY AS u(b, se, o),
            ooml.model_groups g
      WHERE m.name = 'alone_m' AND g.model = grouped
        AND g.group_values = vals
-     GROUP BY g.stats, m.stats;
+     GROUP BY g.stats, m.stats, g.iterations, m.iterations;
 END
 $$;
 
@@ -80,6 +81,36 @@ SELECT (same_as_alone('visits_by', 'train_poisson', 'region = ''lonely''', '{lon
 SELECT model, converged FROM ooml.train_svm('svm_by', 'shops', 'bought', ARRAY['x1', 'x2'], group_by => ARRAY['region']);
 SELECT (same_as_alone('svm_by', 'train_svm', 'region = ''east''', '{east}', '''bought'', ARRAY[''x1'', ''x2'']')).*;
 
+-- every optimizer: L-BFGS and gradient descent (their line searches run
+-- per group), an l1 penalty by proximal Newton, OWL-QN and SGD
+SELECT model, converged FROM ooml.train_logreg('lbfgs_by', 'shops', 'bought', ARRAY['x1', 'x2'], group_by => ARRAY['region'],
+                                               optimizer => 'lbfgs', l2 => 0.01, standardize => true);
+SELECT (same_as_alone('lbfgs_by', 'train_logreg', 'region = ''west''', '{west}',
+                      '''bought'', ARRAY[''x1'', ''x2''], optimizer => ''lbfgs'', l2 => 0.01, standardize => true')).*;
+SELECT model, converged FROM ooml.train_poisson('gd_by', 'shops', 'visits', ARRAY['x1', 'x2'], group_by => ARRAY['region'],
+                                                optimizer => 'gd', max_iter => 300);
+SELECT (same_as_alone('gd_by', 'train_poisson', 'region = ''north''', '{north}',
+                      '''visits'', ARRAY[''x1'', ''x2''], optimizer => ''gd'', max_iter => 300')).*;
+SELECT model, converged FROM ooml.train_logreg('l1_by', 'shops', 'bought', ARRAY['x1', 'x2'], group_by => ARRAY['region'], l1 => 0.02);
+SELECT (same_as_alone('l1_by', 'train_logreg', 'region = ''south''', '{south}', '''bought'', ARRAY[''x1'', ''x2''], l1 => 0.02')).*;
+SELECT model, converged FROM ooml.train_logreg('owlqn_by', 'shops', 'bought', ARRAY['x1', 'x2'], group_by => ARRAY['region'],
+                                               l1 => 0.02, optimizer => 'lbfgs');
+SELECT (same_as_alone('owlqn_by', 'train_logreg', 'region = ''south''', '{south}',
+                      '''bought'', ARRAY[''x1'', ''x2''], l1 => 0.02, optimizer => ''lbfgs''')).*;
+SELECT model, converged FROM ooml.train_linreg('lasso_by', 'shops', 'spend', ARRAY['x1', 'x2'], group_by => ARRAY['region'], l1 => 0.5);
+SELECT (same_as_alone('lasso_by', 'train_linreg', 'region = ''east''', '{east}', '''spend'', ARRAY[''x1'', ''x2''], l1 => 0.5')).*;
+SELECT model, iterations FROM ooml.train_linreg('lasso_alone', 'alone', 'spend', ARRAY['x1', 'x2'], l1 => 0.5);
+SELECT model, converged FROM ooml.train_logreg('sgdl1_by', 'shops', 'bought', ARRAY['x1', 'x2'], group_by => ARRAY['region'],
+                                               l1 => 0.01, optimizer => 'sgd', max_iter => 10);
+SELECT (same_as_alone('sgdl1_by', 'train_logreg', 'region = ''east''', '{east}',
+                      '''bought'', ARRAY[''x1'', ''x2''], l1 => 0.01, optimizer => ''sgd'', max_iter => 10')).*;
+-- each group counts its own passes, as when trained alone
+SELECT name, m.iterations AS passes, (SELECT array_agg(g.iterations ORDER BY g.group_no) FROM ooml.model_groups g
+                                       WHERE g.model = m.name AND g.status = 'trained') AS group_passes
+  FROM ooml.models m WHERE name IN ('lbfgs_by', 'gd_by', 'l1_by', 'owlqn_by', 'lasso_by', 'by_region') ORDER BY name;
+SELECT g.iterations AS grouped, a.iterations AS alone
+  FROM ooml.model_groups g, ooml.models a WHERE g.model = 'lasso_by' AND g.group_values = '{east}' AND a.name = 'lasso_alone';
+
 -- multinomial: each group is the classifier of its own labels, as training
 -- on the group alone finds them (three labels: multinomial; two: binary;
 -- one: failed); the probabilities follow the model's classes, 0 for a
@@ -121,7 +152,6 @@ SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group
 SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY['x1'])$$);
 SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY['region', 'region'])$$);
 SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY[]::text[])$$);
-SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY['region'], optimizer => 'lbfgs')$$);
 SELECT err($$SELECT ooml.predict('by_region', ARRAY[1.0, 2.0])$$);
 CREATE TABLE all_one AS SELECT region, 1 AS y, x1 FROM shops;
 SELECT err($$SELECT ooml.train_logreg('m', 'all_one', 'y', ARRAY['x1'], group_by => ARRAY['region'])$$);

@@ -95,5 +95,23 @@ CREATE TYPE ooml._group_state AS (
     fam_key     text,           -- for a group of two labels), with its link
     np          int,            -- its number of coefficients
     classes     text[],         -- multinomial: the group's own labels
-    class_w     float8[]        -- and the weight of their rows
+    class_w     float8[],       -- and the weight of their rows
+    -- gradient descent and L-BFGS, in standardized coordinates
+    mean        float8[],
+    sd          float8[],
+    l1g         float8[],       -- the l1 weights in those coordinates
+    gamma       float8[],       -- the current point
+    gval        float8[],       -- the gradient there
+    f           float8,         -- the objective there
+    gamma_new   float8[],       -- the point the next pass evaluates
+    d           float8[],       -- L-BFGS: the direction, pseudo-gradient,
+    pg          float8[],       -- slope and line-search bracket
+    gd_slope    float8,
+    lo          float8,
+    hi          float8,
+    ls_evals    int,
+    hist_s      float8[],       -- L-BFGS: the stored pairs
+    hist_y      float8[],
+    fwin        float8[],       -- gradient descent: the recent objectives
+    alpha       float8          -- the step
 );

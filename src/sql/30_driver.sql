@@ -316,12 +316,6 @@ BEGIN
         IF FOUND THEN
             RAISE EXCEPTION 'group_by column "%" is named more than once', bad USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF NOT (opt IS NULL OR opt IN ('newton', 'qr', 'normal', 'sgd')) OR lambda1 > 0 AND opt IS DISTINCT FROM 'sgd' THEN
-            RAISE EXCEPTION 'group_by trains with Newton''s method, QR, the normal equations or SGD'
-                USING ERRCODE = 'feature_not_supported',
-                      DETAIL = 'The line searches of gd and lbfgs (and the proximal Newton method of an l1 penalty) run one group at a time.',
-                      HINT = 'Leave out optimizer, or choose ''newton'' (''qr'' for least squares) or ''sgd'' (which takes l1).';
-        END IF;
     END IF;
     PERFORM ooml._check_column(rel, target_col, 'target', any_type => fam = 'binomial' OR is_svm);
     target_expr := format('t.%I', target_col);
@@ -525,15 +519,11 @@ BEGIN
         sd := r.col_sd;
         PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
         IF do_standardize THEN
+            -- (the penalty and its gradient vanish at beta = 0: the first
+            -- pass's objective and gradient hold with these weights too)
             pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
                                     WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
                           FROM generate_series(1, np) i);
-            IF lambda2 > 0 THEN
-                -- the penalty changed: the objective at beta = 0 with it
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w, has_offset => has_off));
-                passes := passes + 1;
-            END IF;
         END IF;
     END IF;
     l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(pw) w);
@@ -1228,7 +1218,9 @@ BEGIN
     zeros := array_fill(0::float8, ARRAY[p]);
     pw0 := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0 ELSE 1 END::float8 FROM generate_series(1, p) i);
     gs := ARRAY(SELECT ROW(k, 'active', NULL, zeros, NULL, NULL, NULL, NULL, 1, 0, false, pw0, lr_opt,
-                           NULL, NULL, NULL, fam, fam_key, p, NULL, NULL)::ooml._group_state
+                           NULL, NULL, NULL, fam, fam_key, p, NULL, NULL,
+                           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                           NULL, NULL, NULL, NULL)::ooml._group_state
                   FROM generate_series(1, n_groups) k);
     IF multi THEN
         -- each group is the classifier of its own labels: binary for two,
@@ -1276,7 +1268,7 @@ BEGIN
 
     ---- the column moments of each group, where the start, the penalty or
     ---- SGD's learning rate needs them (as ooml._train_glm's first pass)
-    IF do_standardize OR opt = 'sgd' OR is_glm THEN
+    IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') OR is_glm THEN
         PERFORM ooml._group_seeds(gt, gs, 'gradient', with_intercept, widths, names, lambda2, has_w, has_off,
                                   moments => true);
         EXECUTE pass_sql INTO gids, results;
@@ -1310,7 +1302,42 @@ BEGIN
                 g.lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(r.col_mean[1:p], r.col_sd[1:p]) AS u(m, v)), 1e-12);
             END IF;
             g.first_loss := r.loss;
+            g.mean := r.col_mean;
+            g.sd := r.col_sd;
             g.r := r;
+            gs[j] := g;
+        END LOOP;
+    END IF;
+    -- gradient methods: the objective where the start moved away from 0
+    IF opt IN ('gd', 'lbfgs') AND (is_glm OR multi) AND with_intercept THEN
+        PERFORM ooml._group_seeds(gt, gs, 'gradient', with_intercept, widths, names, lambda2, has_w, has_off);
+        EXECUTE pass_sql INTO gids, results;
+        passes := passes + 1;
+        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            CONTINUE WHEN g.status <> 'active';
+            g.r := ooml._group_result(gids, results, j);
+            gs[j] := g;
+        END LOOP;
+    END IF;
+    -- gradient methods: the start of each group's descent, in the
+    -- coordinates of its standardized features, and its first trial point
+    IF opt IN ('gd', 'lbfgs') THEN
+        FOR j IN 1 .. n_groups LOOP
+            g := gs[j];
+            CONTINUE WHEN g.status <> 'active';
+            g.l1g := ooml._div(ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w),
+                               ooml._std_scales(g.mean, g.sd, with_intercept, p));
+            g.gamma := ooml._to_std(g.beta, g.mean, g.sd, with_intercept, p);
+            g.gval := ooml._grad_to_std((g.r).gradient, g.mean, g.sd, with_intercept, p);
+            g.f := (g.r).loss + ooml._weighted_l1(g.gamma, g.l1g);
+            g.hist_s := '{}';
+            g.hist_y := '{}';
+            g.fwin := ARRAY[g.f];
+            g.alpha := 1;
+            g := CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_begin(g, tol, passes, max_passes, lambda1, with_intercept, p)
+                          ELSE ooml._gd_begin(g, tol, passes, max_passes, with_intercept, p) END;
             gs[j] := g;
         END LOOP;
     END IF;
@@ -1319,11 +1346,15 @@ BEGIN
     LOOP
         SELECT count(*) INTO n_active FROM unnest(gs) x WHERE x.status = 'active';
         EXIT WHEN n_active = 0;
-        kind := CASE WHEN opt IN ('qr', 'normal') THEN CASE WHEN opt = 'qr' THEN 'qr' ELSE 'newton' END
+        kind := CASE WHEN opt IN ('gd', 'lbfgs') THEN 'gradient'
+                     WHEN lambda1 > 0 AND opt <> 'sgd' THEN 'newton'
+                     WHEN opt IN ('qr', 'normal') THEN CASE WHEN opt = 'qr' THEN 'qr' ELSE 'newton' END
                      WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END;
         PERFORM ooml._group_seeds(gt, gs, kind, with_intercept, widths, names, lambda2, has_w, has_off,
-                                  refine => opt = 'qr' AND p <= ooml._refine_limit(),
-                                  stats => opt = 'normal', solve => opt = 'normal', lambda1 => lambda1);
+                                  refine => opt = 'qr' AND lambda1 = 0 AND p <= ooml._refine_limit(),
+                                  stats => opt = 'normal' AND lambda1 = 0, solve => opt = 'normal' AND lambda1 = 0,
+                                  lambda1 => CASE WHEN opt = 'sgd' THEN lambda1 ELSE 0 END,
+                                  hessian => lambda1 > 0 AND opt IN ('newton', 'qr', 'normal'));
         EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
         PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
@@ -1338,7 +1369,46 @@ BEGIN
             r := ooml._group_result(gids, results, j);
             g.passes := passes;
             BEGIN
-                IF opt IN ('qr', 'normal') THEN
+                IF opt IN ('gd', 'lbfgs') THEN
+                    g := CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_step(g, r, tol, passes, max_passes, lambda1, with_intercept, p)
+                                  ELSE ooml._gd_step(g, r, tol, passes, max_passes, with_intercept, p) END;
+                ELSIF lambda1 > 0 AND opt <> 'sgd' THEN
+                    -- proximal Newton, as in ooml._train_glm
+                    IF g.prev_loss IS NULL AND g.prev_dec IS NULL THEN
+                        PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
+                    END IF;
+                    g.f := r.loss + ooml._weighted_l1(g.beta, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w));
+                    IF g.prev_loss IS NOT NULL AND NOT (g.f <= g.prev_loss + 1e-4 * g.step * g.prev_dec) THEN
+                        IF passes >= max_passes OR g.step < 1e-10 THEN
+                            g.beta := g.prev_beta;
+                            g.status := 'done';
+                        ELSE
+                            g.step := g.step / 2;
+                            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
+                        END IF;
+                    ELSE
+                        g.gamma_new := ooml._cd_quadratic(r.hessian, r.gradient, g.beta,
+                                                          ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w), 1e-13, 1000000);
+                        g.d := ooml._axpy(-1, g.beta, g.gamma_new);
+                        g.gd_slope := ooml._dot(r.gradient, g.d)
+                                      + ooml._weighted_l1(g.gamma_new, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w))
+                                      - ooml._weighted_l1(g.beta, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w));
+                        IF (g.fam = 'gaussian' AND lnk = 'identity') OR -g.gd_slope <= tol THEN
+                            g.beta := g.gamma_new;
+                            g.converged := true;
+                            g.status := 'done';
+                        ELSIF passes >= max_passes THEN
+                            g.status := 'done';
+                        ELSE
+                            g.prev_beta := g.beta;
+                            g.prev_loss := g.f;
+                            g.prev_dir := g.d;
+                            g.prev_dec := g.gd_slope;
+                            g.step := 1;
+                            g.beta := g.gamma_new;
+                        END IF;
+                    END IF;
+                ELSIF opt IN ('qr', 'normal') THEN
                     -- least squares in one pass
                     PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
                     IF r.rank < g.np THEN
@@ -1413,7 +1483,7 @@ BEGIN
     END LOOP;
 
     ---- the statistics pass, at each group's final coefficients
-    IF NOT (opt IN ('qr', 'normal')) THEN
+    IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
         stats_kind := CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np_max) THEN 'newton' ELSE 'gradient' END;
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
@@ -1432,7 +1502,7 @@ BEGIN
             CONTINUE WHEN g.status <> 'active';
             r := ooml._group_result(gids, results, j);
             g.status := 'done';
-            g.passes := passes;
+            g.passes := g.passes + 1;   -- its own passes, and this one
             BEGIN
                 IF g.fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
                     RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
@@ -1516,7 +1586,7 @@ CREATE FUNCTION ooml._group_seeds(gt text, gs ooml._group_state[], kind text, wi
                                   widths int[], names text[], lambda2 float8, has_w boolean, has_off boolean,
                                   moments boolean DEFAULT false, stats boolean DEFAULT false,
                                   refine boolean DEFAULT false, solve boolean DEFAULT false,
-                                  lambda1 float8 DEFAULT 0)
+                                  lambda1 float8 DEFAULT 0, hessian boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -1525,10 +1595,10 @@ BEGIN
     EXECUTE format('UPDATE %I AS g SET seed = CASE WHEN x.status = ''active'' THEN '
                    'ooml._seed($1, x.fam_key, $3, x.beta, $4, $5, $6, x.pw, $7, moments => $8, stats => $9, refine => $10, '
                    'solve => $11, lambda1 => $12, lr => CASE WHEN $1 = ''sgd'' THEN x.lr END, '
-                   'ada => CASE WHEN $1 = ''sgd'' THEN x.ada END, has_offset => $13) END '
+                   'ada => CASE WHEN $1 = ''sgd'' THEN x.ada END, has_offset => $13, hessian => $15) END '
                    'FROM unnest($14) AS x WHERE x.gid = g.gid', gt)
       USING kind, NULL::text, with_intercept, widths, names, lambda2, has_w, moments, stats, refine, solve,
-            lambda1, has_off, gs;
+            lambda1, has_off, gs, hessian;
 END
 $$;
 
@@ -1550,4 +1620,194 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ooml._log_pass(model_name, pass, (SELECT avg(r.loss) FROM unnest(results) r),
                           (SELECT max(r.grad_norm) FROM unnest(results) r), NULL, t0)
+$$;
+
+-- Grouped L-BFGS and gradient descent: the loops of ooml._train_glm cut at
+-- each pass into a start (_begin: the next trial point, or the end) and a
+-- step (_step: the pass's result at the trial point), so that one pass can
+-- serve every group wherever its own line search stands.  The arithmetic
+-- is the same, so a group's iterates are those of the group trained alone.
+-- A group ends with status 'done' and beta its final coefficients; while
+-- active, beta is the point the next pass evaluates.
+CREATE FUNCTION ooml._lbfgs_begin(g ooml._group_state, tol float8, passes int, max_passes int,
+                                  lambda1 float8, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    g.pg := ooml._pseudo_gradient(g.gamma, g.gval, g.l1g);
+    IF ooml._norm_inf(g.pg) <= tol OR passes >= max_passes THEN
+        g.converged := ooml._norm_inf(g.pg) <= tol;
+        g.status := 'done';
+        g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+        RETURN g;
+    END IF;
+    g.d := ooml._lbfgs_direction(g.pg, g.hist_s, g.hist_y);
+    IF lambda1 > 0 THEN
+        g.d := ooml._orthant_constrain(g.d, g.pg);
+    END IF;
+    g.gd_slope := ooml._dot(g.pg, g.d);
+    IF NOT (g.gd_slope < 0) THEN
+        g.hist_s := '{}';
+        g.hist_y := '{}';
+        g.d := ooml._scale(-1, g.pg);
+        g.gd_slope := ooml._dot(g.pg, g.d);
+    END IF;
+    g.alpha := CASE WHEN cardinality(g.hist_s) = 0 THEN 1 / greatest(1, ooml._norm_inf(g.pg)) ELSE 1 END;
+    g.lo := 0;
+    g.hi := 'Infinity';
+    g.ls_evals := 0;
+    RETURN ooml._lbfgs_trial(g, lambda1, with_intercept, p);
+END
+$$;
+
+CREATE FUNCTION ooml._lbfgs_trial(g ooml._group_state, lambda1 float8, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    g.gamma_new := ooml._axpy(g.alpha, g.d, g.gamma);
+    IF lambda1 > 0 THEN
+        g.gamma_new := ooml._orthant_project(g.gamma_new, g.gamma, g.pg);
+    END IF;
+    g.beta := ooml._from_std(g.gamma_new, g.mean, g.sd, with_intercept, p);
+    RETURN g;
+END
+$$;
+
+CREATE FUNCTION ooml._lbfgs_step(g ooml._group_state, r ooml.pass_result, tol float8, passes int, max_passes int,
+                                 lambda1 float8, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f_new   float8 := r.loss + ooml._weighted_l1(g.gamma_new, g.l1g);
+    g_new   float8[] := ooml._grad_to_std(r.gradient, g.mean, g.sd, with_intercept, p);
+    s       float8[];
+    sy      float8;
+    np      int := cardinality(g.gamma);
+BEGIN
+    g.ls_evals := g.ls_evals + 1;
+    IF NOT (f_new <= g.f + 1e-4 * (CASE WHEN lambda1 > 0
+                                        THEN ooml._dot(g.pg, ooml._axpy(-1, g.gamma, g.gamma_new))
+                                        ELSE g.alpha * g.gd_slope END))
+       OR (lambda1 = 0 AND ooml._dot(g_new, g.d) < 0.9 * g.gd_slope) THEN
+        IF NOT (f_new <= g.f + 1e-4 * (CASE WHEN lambda1 > 0
+                                            THEN ooml._dot(g.pg, ooml._axpy(-1, g.gamma, g.gamma_new))
+                                            ELSE g.alpha * g.gd_slope END)) THEN
+            g.hi := g.alpha;                                   -- too long
+            g.alpha := (g.lo + g.hi) / 2;
+        ELSE
+            g.lo := g.alpha;                                   -- too short
+            g.alpha := CASE WHEN g.hi = 'Infinity' THEN 2 * g.alpha ELSE (g.lo + g.hi) / 2 END;
+        END IF;
+        IF g.ls_evals >= 5 AND abs(f_new - g.f) <= 4e-16 * abs(g.f) THEN
+            g.converged := true;
+            g.status := 'done';
+            g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+            RETURN g;
+        END IF;
+        IF passes >= max_passes OR g.ls_evals >= 30 THEN
+            IF NOT (f_new < g.f) THEN
+                g.status := 'done';
+                g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+                RETURN g;
+            END IF;
+            -- (the last trial decreased the objective: take it)
+        ELSE
+            RETURN ooml._lbfgs_trial(g, lambda1, with_intercept, p);
+        END IF;
+    END IF;
+    -- the step is taken
+    s := ooml._axpy(-1, g.gamma, g.gamma_new);
+    sy := ooml._dot(s, ooml._axpy(-1, g.gval, g_new));
+    IF sy > 1e-16 * ooml._dot(s, s) THEN
+        g.hist_s := g.hist_s || s;
+        g.hist_y := g.hist_y || ooml._axpy(-1, g.gval, g_new);
+        IF cardinality(g.hist_s) > 10 * np THEN
+            g.hist_s := g.hist_s[np + 1:];
+            g.hist_y := g.hist_y[np + 1:];
+        END IF;
+    END IF;
+    g.gamma := g.gamma_new;
+    g.gval := g_new;
+    g.f := f_new;
+    RETURN ooml._lbfgs_begin(g, tol, passes, max_passes, lambda1, with_intercept, p);
+END
+$$;
+
+CREATE FUNCTION ooml._gd_begin(g ooml._group_state, tol float8, passes int, max_passes int,
+                               with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF ooml._norm_inf(ooml._axpy(-1, ooml._prox_l1(ooml._axpy(-g.alpha, g.gval, g.gamma), ooml._scale(g.alpha, g.l1g)),
+                                 g.gamma)) / g.alpha <= tol THEN
+        g.converged := true;
+        g.status := 'done';
+    ELSIF passes >= max_passes THEN
+        g.status := 'done';
+    END IF;
+    IF g.status = 'done' THEN
+        g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+        RETURN g;
+    END IF;
+    RETURN ooml._gd_trial(g, with_intercept, p);
+END
+$$;
+
+CREATE FUNCTION ooml._gd_trial(g ooml._group_state, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    g.gamma_new := ooml._prox_l1(ooml._axpy(-g.alpha, g.gval, g.gamma), ooml._scale(g.alpha, g.l1g));
+    g.beta := ooml._from_std(g.gamma_new, g.mean, g.sd, with_intercept, p);
+    RETURN g;
+END
+$$;
+
+CREATE FUNCTION ooml._gd_step(g ooml._group_state, r ooml.pass_result, tol float8, passes int, max_passes int,
+                              with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s       float8[] := ooml._axpy(-1, g.gamma, g.gamma_new);
+    f_new   float8 := r.loss + ooml._weighted_l1(g.gamma_new, g.l1g);
+    g_new   float8[];
+    sy      float8;
+BEGIN
+    IF NOT (f_new <= (SELECT max(v) FROM unnest(g.fwin) v) - 0.5e-4 / g.alpha * ooml._dot(s, s)) THEN
+        IF abs(f_new - g.f) <= 4e-16 * abs(g.f) AND g.alpha < 1e-6 THEN
+            g.converged := true;        -- flat to machine precision: the minimum
+            g.status := 'done';
+        ELSIF passes >= max_passes OR g.alpha < 1e-20 THEN
+            g.status := 'done';
+        END IF;
+        IF g.status = 'done' THEN
+            g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+            RETURN g;
+        END IF;
+        g.alpha := g.alpha / 4;
+        RETURN ooml._gd_trial(g, with_intercept, p);
+    END IF;
+    -- the step is taken: Barzilai-Borwein's next step
+    g_new := ooml._grad_to_std(r.gradient, g.mean, g.sd, with_intercept, p);
+    sy := ooml._dot(s, ooml._axpy(-1, g.gval, g_new));
+    g.alpha := CASE WHEN sy > 0 THEN least(greatest(ooml._dot(s, s) / sy, 1e-10), 1e10)
+                    ELSE least(g.alpha * 2, 1e10) END;
+    g.gamma := g.gamma_new;
+    g.gval := g_new;
+    g.f := f_new;
+    g.fwin := (g.fwin || f_new)[greatest(1, cardinality(g.fwin) - 8):];
+    RETURN ooml._gd_begin(g, tol, passes, max_passes, with_intercept, p);
+END
 $$;
