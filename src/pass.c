@@ -200,6 +200,7 @@ typedef struct LayoutCache
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
 	int			brows;			/* Newton: rows buffered per fold */
+	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
 } LayoutCache;
 
@@ -227,6 +228,8 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 		c->nlp = ooml_state_predictors(st, &c->l);
 		c->pb = st->ncoef / c->nlp;
 		c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
+		c->offset_type = (st->flags & OOML_FLAG_OFFSET) ?
+			ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st))) : OOML_ARG_UNSET;
 		if (c->nlp > 1)
 		{
 			if (c->scratch)
@@ -715,9 +718,8 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			st->n_skipped++;
 			PG_RETURN_POINTER(st);
 		}
-		/* the type was checked on the first row; read it as it is */
-		offset = ooml_read_scalar(od, ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo,
-																		  offset_arg(st))));
+		/* the type was checked on the first row */
+		offset = ooml_read_scalar(od, lc->offset_type);
 		if (!isfinite(offset))
 			ooml_read_error(isnan(offset) ? OOML_READ_NAN : OOML_READ_INF,
 							ooml_state_name(st, offset_name(st)), 1, 1);

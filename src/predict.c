@@ -78,6 +78,7 @@ typedef struct OomlModel
 	int		   *group_attidx;	/* 0-based attribute index per group column */
 	FmgrInfo   *group_out;		/* their output functions */
 	StringInfoData key;			/* scratch: the key of a row */
+	char	  **group_vals;		/* scratch: its group values as text */
 
 	/* where the features are in the last row type seen */
 	Oid			tuptype;			/* InvalidOid until the first row */
@@ -145,7 +146,14 @@ load_groups(OomlModel *m, MemoryContext cxt, text *name_t)
 		elog(ERROR, "ooml: could not read ooml.model_groups");
 	m->ngroups = (int) SPI_processed;
 	m->groups = MemoryContextAlloc(cxt, sizeof(OomlGroup) * Max(m->ngroups, 1));
-	initStringInfo(&m->key);
+	m->group_vals = MemoryContextAlloc(cxt, sizeof(char *) * m->ngroupcols);
+	{
+		/* the key buffer serves every row of the query */
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		initStringInfo(&m->key);
+		MemoryContextSwitchTo(old);
+	}
 	for (int g = 0; g < m->ngroups; g++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[g];
@@ -207,13 +215,6 @@ load_groups(OomlModel *m, MemoryContext cxt, text *name_t)
 		}
 	}
 	qsort(m->groups, m->ngroups, sizeof(OomlGroup), group_cmp);
-	/* the key buffer must outlive this call */
-	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-
-		initStringInfo(&m->key);
-		MemoryContextSwitchTo(old);
-	}
 }
 
 /* Read a model from ooml.models into the function's memory. */
@@ -508,7 +509,7 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 	/* a grouped model: the coefficients of the row's group (none: NULL) */
 	if (m->ngroupcols > 0)
 	{
-		char	  **values = palloc(sizeof(char *) * m->ngroupcols);
+		char	  **values = m->group_vals;
 		OomlGroup	probe;
 		OomlGroup  *found;
 

@@ -183,7 +183,6 @@ DECLARE
     np          int;            -- coefficients in all: p, or p per non-reference class
     class_w     float8[];       -- multinomial: the weight of each class's rows
     row_filter  text;
-    ybar        float8;
     p           int;
     pass_sql    text;
     r           ooml.pass_result;
@@ -192,41 +191,14 @@ DECLARE
     is_converged boolean := false;
     pw          float8[];
     l1w         float8[];
-    l1g         float8[];
     zeros       float8[];
-    -- Newton and proximal Newton
-    prev_beta   float8[];
-    prev_dir    float8[];
-    prev_loss   float8;
-    prev_dec    float8;
-    step        float8 := 1;
-    b           float8[];
-    d           float8[];
-    dec         float8;
-    -- gradient methods, in the coordinates of standardized features
-    mean        float8[];
+    mean        float8[];       -- the columns' moments (gradient methods, SGD)
     sd          float8[];
-    sc          float8[];
-    gamma       float8[];
-    gamma_new   float8[];
-    g           float8[];
-    g_new       float8[];
-    pg          float8[];
+    -- the optimizer's state, and what one pass reports to the log
+    gst         ooml._group_state;
     f           float8;
-    f_new       float8;
-    fwin        float8[];
     alpha       float8;
-    sy          float8;
-    s           float8[];
-    hist_s      float8[] := '{}';
-    hist_y      float8[] := '{}';
-    lo          float8;
-    hi          float8;
-    gd_slope    float8;
-    ls_evals    int;
-    -- SGD
-    ada         float8[];
-    first_loss  float8;
+    rejected    boolean;
     -- statistics
     ll          float8;
     model_stats jsonb;
@@ -507,8 +479,7 @@ BEGIN
     END IF;
 
     ---- penalty weights: 0 for the intercept, 1, or sd_j^2 with standardize
-    pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
-                  FROM generate_series(1, np) i);
+    pw := ooml._penalty_weights(np, p, with_intercept);
     IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') OR is_glm THEN
         -- the column moments (and, at beta = 0, the objective and gradient)
         r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
@@ -521,30 +492,18 @@ BEGIN
         IF do_standardize THEN
             -- (the penalty and its gradient vanish at beta = 0: the first
             -- pass's objective and gradient hold with these weights too)
-            pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
-                                    WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
-                          FROM generate_series(1, np) i);
+            pw := ooml._std_penalty_weights(sd, with_intercept, p);
         END IF;
     END IF;
     l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(pw) w);
-    IF fam = 'multinomial' AND with_intercept THEN
-        FOR i IN 2 .. n_class LOOP
-            beta[(i - 2) * p + 1] := ln(class_w[i] / class_w[1]);
-        END LOOP;
+    IF fam = 'multinomial' THEN
+        beta := ooml._multinomial_start(class_w, p, with_intercept);
     END IF;
-    -- a GLM starts from the intercept-only fit, mu = mean(y) (R starts from y)
     IF is_glm AND with_intercept THEN
-        ybar := r.sum_y / r.sum_w;
-        beta[1] := CASE lnk WHEN 'log' THEN ln(ybar) WHEN 'identity' THEN ybar
-                            WHEN 'inverse' THEN 1 / ybar WHEN '1/mu^2' THEN 1 / (ybar * ybar)
-                            WHEN 'sqrt' THEN sqrt(ybar) WHEN 'probit' THEN ooml._normal_quantile(ybar)
-                            WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END;
+        beta[1] := ooml._glm_start(lnk, r.sum_y / r.sum_w);
     END IF;
-    -- SGD's default learning rate: a first AdaGrad step (lr per coordinate)
-    -- then moves a typical prediction by about 1, whatever the number and
-    -- scale of the features: lr = 1 / sum of the columns' root mean squares
     IF opt = 'sgd' AND lr IS NULL THEN
-        lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(mean[1:p], sd[1:p]) AS u(m, v)), 1e-12);
+        lr := ooml._sgd_rate(mean, sd, p);
     END IF;
     -- the gradient methods start from the objective and gradient of the
     -- first pass: evaluate them again where the start moved away from 0
@@ -555,322 +514,60 @@ BEGIN
         PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
     END IF;
 
-    ---- the passes
-    IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
-        -- least squares in one pass: the pass's final function solves
-        r := ooml._run_pass(pass_sql,
-                            CASE opt
-                            WHEN 'qr' THEN ooml._seed('qr', fam_key, with_intercept, beta, widths, names, lambda2, pw,
-                                                      has_w, has_offset => has_off, refine => p <= ooml._refine_limit())
-                            ELSE ooml._seed('newton', fam_key, with_intercept, beta, widths, names, lambda2, pw,
-                                            has_w, has_offset => has_off, stats => true, solve => true) END);
+    ---- the passes: each evaluates the point gst.beta, and the optimizer's
+    ---- step (ooml._opt_step, which grouped training shares) gives the next
+    ---- point or ends the training
+    gst := ooml._group_start(1, beta, pw, lr, fam, fam_key, np, labels);
+    gst.first_loss := r.loss;   -- SGD: the objective at beta = 0 tells divergence
+    gst.mean := mean;
+    gst.sd := sd;
+    IF opt IN ('gd', 'lbfgs') THEN
+        -- in the coordinates of standardized features
+        gst := ooml._descent_init(gst, r, opt, tol, passes, max_passes, lambda1, with_intercept, p);
+    END IF;
+    kind := ooml._opt_kind(opt, lambda1);
+    WHILE gst.status = 'active' LOOP
+        r := ooml._run_pass(pass_sql, ooml._seed(kind, fam_key, with_intercept, gst.beta, widths, names, lambda2, gst.pw,
+                                                  has_w, has_offset => has_off,
+                                                  refine => kind = 'qr' AND p <= ooml._refine_limit(),
+                                                  stats => opt = 'normal' AND lambda1 = 0,
+                                                  solve => opt = 'normal' AND lambda1 = 0,
+                                                  hessian => lambda1 > 0 AND kind = 'newton',
+                                                  lambda1 => CASE WHEN kind = 'sgd' THEN lambda1 ELSE 0 END,
+                                                  lr => CASE WHEN kind = 'sgd' THEN gst.lr END,
+                                                  ada => CASE WHEN kind = 'sgd' THEN gst.ada END));
         passes := passes + 1;
-        PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
-        IF r.rank < p THEN
-            PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
-        END IF;
-        beta := r.solution;
-        is_converged := true;
-        PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, NULL, t0);
+        -- for the log: the optimizer's objective at this point, the step
+        -- that led there, and whether Newton rejects it
+        f := CASE WHEN opt IN ('gd', 'lbfgs') THEN r.loss + ooml._weighted_l1(gst.gamma_new, gst.l1g)
+                  WHEN kind = 'newton' AND lambda1 > 0 THEN r.loss + ooml._weighted_l1(gst.beta, l1w)
+                  ELSE r.loss END;
+        alpha := CASE WHEN opt IN ('gd', 'lbfgs') THEN gst.alpha WHEN kind = 'sgd' THEN gst.lr
+                      WHEN opt IN ('qr', 'normal') AND lambda1 = 0 THEN NULL ELSE gst.step END;
+        rejected := kind = 'newton' AND opt NOT IN ('qr', 'normal') OR lambda1 > 0;
+        rejected := kind = 'newton' AND ooml._armijo_rejects(gst, f);
+        gst := ooml._opt_step(gst, r, opt, tol, passes, max_passes, lambda1, lambda2, with_intercept, p,
+                              terms, rel, target_col, lnk);
+        PERFORM ooml._log_pass(model_name, passes, f, CASE WHEN kind = 'sgd' THEN NULL ELSE r.grad_norm END, alpha, t0);
         IF be_verbose THEN
-            RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
-                round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
-        END IF;
-
-    ELSIF opt IN ('newton', 'qr', 'normal') AND lambda1 > 0 THEN
-        -- proximal Newton: each pass builds the quadratic model (gradient and
-        -- Hessian), coordinate descent minimizes it with the l1 term exactly
-        -- (glmnet's scheme; for least squares one pass solves it)
-        LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w, has_offset => has_off, hessian => true));
-            passes := passes + 1;
-            IF prev_loss IS NULL THEN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
-            END IF;
-            f := r.loss + ooml._weighted_l1(beta, l1w);
-            IF prev_loss IS NOT NULL AND NOT (f <= prev_loss + 1e-4 * step * prev_dec) THEN
-                PERFORM ooml._log_pass(model_name, passes, f, r.grad_norm, step, t0);
-                IF passes >= max_passes OR step < 1e-10 THEN
-                    beta := prev_beta;
-                    EXIT;
+            IF opt IN ('gd', 'lbfgs') THEN
+                RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f,
+                    r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+            ELSIF kind = 'sgd' THEN
+                RAISE NOTICE 'ooml: pass %: loss %, % s', passes, f,
+                    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
+            ELSIF rejected THEN
+                IF lambda1 = 0 THEN
+                    RAISE NOTICE 'ooml: pass %: loss %, step % rejected', passes, f, alpha;
                 END IF;
-                step := step / 2;
-                beta := ooml._axpy(step, prev_dir, prev_beta);
-                CONTINUE;
-            END IF;
-            PERFORM ooml._log_pass(model_name, passes, f, r.grad_norm, step, t0);
-            IF be_verbose THEN
+            ELSE
                 RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, f, r.grad_norm,
                     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
             END IF;
-            b := ooml._cd_quadratic(r.hessian, r.gradient, beta, l1w, 1e-13, 1000000);
-            d := ooml._axpy(-1, beta, b);
-            dec := ooml._dot(r.gradient, d) + ooml._weighted_l1(b, l1w) - ooml._weighted_l1(beta, l1w);
-            IF is_lm OR -dec <= tol THEN
-                -- a quadratic is minimized by its model; otherwise the step is negligible
-                beta := b;
-                is_converged := true;
-                EXIT;
-            END IF;
-            IF passes >= max_passes THEN
-                EXIT;
-            END IF;
-            prev_beta := beta;
-            prev_loss := f;
-            prev_dir := d;
-            prev_dec := dec;
-            step := 1;
-            beta := b;
-            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
-        END LOOP;
-
-    ELSIF opt = 'newton' THEN
-        LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w, has_offset => has_off));
-            passes := passes + 1;
-            IF prev_loss IS NULL THEN
-                PERFORM ooml._check_first_pass(r, rel, target_col, fam, np, lambda2);
-                IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
-                    RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
-                        USING ERRCODE = 'data_exception',
-                              HINT = 'Fit with an intercept, or choose another link.';
-                END IF;
-            END IF;
-
-            -- backtrack when the full step did not decrease the objective enough
-            IF prev_loss IS NOT NULL AND NOT (r.loss <= prev_loss - 1e-4 * step * prev_dec) THEN
-                PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, step, t0);
-                IF be_verbose THEN
-                    RAISE NOTICE 'ooml: pass %: loss %, step % rejected', passes, r.loss, step;
-                END IF;
-                IF passes >= max_passes OR step < 1e-10 THEN
-                    beta := prev_beta;
-                    EXIT;
-                END IF;
-                step := step / 2;
-                beta := ooml._axpy(step, prev_dir, prev_beta);
-                CONTINUE;
-            END IF;
-
-            PERFORM ooml._log_pass(model_name, passes, r.loss, r.grad_norm, step, t0);
-            IF be_verbose THEN
-                RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, % s', passes, r.loss, r.grad_norm,
-                    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
-            END IF;
-            IF r.rank < np THEN
-                PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
-            END IF;
-            -- converged: the predicted decrease is below the tolerance, or
-            -- (linear convergence) steps no longer change the objective
-            -- measurably and the predicted decrease is negligible
-            IF r.decrement / 2 <= tol
-               OR (prev_loss IS NOT NULL AND abs(prev_loss - r.loss) <= 4e-16 * abs(r.loss)
-                   AND r.decrement / 2 <= 1e-14) THEN
-                is_converged := true;
-                beta := ooml._axpy(1, r.direction, beta);
-                EXIT;
-            END IF;
-            IF passes >= max_passes THEN
-                EXIT;
-            END IF;
-            prev_beta := beta;
-            prev_loss := r.loss;
-            prev_dir := r.direction;
-            prev_dec := r.decrement;
-            step := 1;
-            beta := ooml._axpy(1, r.direction, beta);
-            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
-        END LOOP;
-
-    ELSIF opt = 'gd' THEN
-        -- Proximal gradient descent with Barzilai-Borwein steps and a
-        -- nonmonotone line search (SpaRSA), in the coordinates of
-        -- standardized features; the l1 term by soft thresholding.
-        sc := ooml._std_scales(mean, sd, with_intercept, p);
-        l1g := ooml._div(l1w, sc);
-        gamma := ooml._to_std(beta, mean, sd, with_intercept, p);
-        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
-        f := r.loss + ooml._weighted_l1(gamma, l1g);
-        fwin := ARRAY[f];
-        alpha := 1;
-        <<descent>>
-        LOOP
-            -- converged when the proximal gradient step is negligible
-            IF ooml._norm_inf(ooml._axpy(-1, ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g)),
-                                          gamma)) / alpha <= tol THEN
-                is_converged := true;
-                EXIT;
-            END IF;
-            IF passes >= max_passes THEN
-                EXIT;
-            END IF;
-            LOOP
-                gamma_new := ooml._prox_l1(ooml._axpy(-alpha, g, gamma), ooml._scale(alpha, l1g));
-                beta := ooml._from_std(gamma_new, mean, sd, with_intercept, p);
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w, has_offset => has_off));
-                passes := passes + 1;
-                s := ooml._axpy(-1, gamma, gamma_new);
-                f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
-                PERFORM ooml._log_pass(model_name, passes, f_new, r.grad_norm, alpha, t0);
-                IF be_verbose THEN
-                    RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
-                        r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
-                END IF;
-                EXIT WHEN f_new <= (SELECT max(v) FROM unnest(fwin) v) - 0.5e-4 / alpha * ooml._dot(s, s);
-                IF abs(f_new - f) <= 4e-16 * abs(f) AND alpha < 1e-6 THEN
-                    -- flat to machine precision: the minimum
-                    is_converged := true;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-                    EXIT descent;
-                END IF;
-                IF passes >= max_passes OR alpha < 1e-20 THEN
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-                    EXIT descent;
-                END IF;
-                alpha := alpha / 4;
-            END LOOP;
-            g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
-            sy := ooml._dot(s, ooml._axpy(-1, g, g_new));
-            alpha := CASE WHEN sy > 0 THEN least(greatest(ooml._dot(s, s) / sy, 1e-10), 1e10)
-                          ELSE least(alpha * 2, 1e10) END;
-            gamma := gamma_new;
-            g := g_new;
-            f := f_new;
-            fwin := (fwin || f)[greatest(1, cardinality(fwin) - 8):];
-            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
-        END LOOP;
-        beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-
-    ELSIF opt = 'lbfgs' THEN
-        -- L-BFGS with a weak Wolfe line search (each trial one pass), in the
-        -- coordinates of standardized features; with l1, OWL-QN.
-        sc := ooml._std_scales(mean, sd, with_intercept, p);
-        l1g := ooml._div(l1w, sc);
-        gamma := ooml._to_std(beta, mean, sd, with_intercept, p);
-        g := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
-        f := r.loss + ooml._weighted_l1(gamma, l1g);
-        <<quasi_newton>>
-        LOOP
-            pg := ooml._pseudo_gradient(gamma, g, l1g);
-            IF ooml._norm_inf(pg) <= tol THEN
-                is_converged := true;
-                EXIT;
-            END IF;
-            IF passes >= max_passes THEN
-                EXIT;
-            END IF;
-            d := ooml._lbfgs_direction(pg, hist_s, hist_y);
-            IF lambda1 > 0 THEN
-                d := ooml._orthant_constrain(d, pg);
-            END IF;
-            gd_slope := ooml._dot(pg, d);
-            IF NOT (gd_slope < 0) THEN
-                -- not a descent direction: start over from steepest descent
-                hist_s := '{}';
-                hist_y := '{}';
-                d := ooml._scale(-1, pg);
-                gd_slope := ooml._dot(pg, d);
-            END IF;
-            alpha := CASE WHEN cardinality(hist_s) = 0 THEN 1 / greatest(1, ooml._norm_inf(pg)) ELSE 1 END;
-            lo := 0;
-            hi := 'Infinity';
-            ls_evals := 0;
-            LOOP
-                gamma_new := ooml._axpy(alpha, d, gamma);
-                IF lambda1 > 0 THEN
-                    gamma_new := ooml._orthant_project(gamma_new, gamma, pg);
-                END IF;
-                beta := ooml._from_std(gamma_new, mean, sd, with_intercept, p);
-                r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
-                                                          lambda2, pw, has_w, has_offset => has_off));
-                passes := passes + 1;
-                ls_evals := ls_evals + 1;
-                f_new := r.loss + ooml._weighted_l1(gamma_new, l1g);
-                g_new := ooml._grad_to_std(r.gradient, mean, sd, with_intercept, p);
-                PERFORM ooml._log_pass(model_name, passes, f_new, r.grad_norm, alpha, t0);
-                IF be_verbose THEN
-                    RAISE NOTICE 'ooml: pass %: loss %, gradient norm %, step %, % s', passes, f_new,
-                        r.grad_norm, alpha, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
-                END IF;
-                IF NOT (f_new <= f + 1e-4 * (CASE WHEN lambda1 > 0
-                                                  THEN ooml._dot(pg, ooml._axpy(-1, gamma, gamma_new))
-                                                  ELSE alpha * gd_slope END)) THEN
-                    hi := alpha;                                   -- too long
-                    alpha := (lo + hi) / 2;
-                ELSIF lambda1 = 0 AND ooml._dot(g_new, d) < 0.9 * gd_slope THEN
-                    lo := alpha;                                   -- too short
-                    alpha := CASE WHEN hi = 'Infinity' THEN 2 * alpha ELSE (lo + hi) / 2 END;
-                ELSE
-                    EXIT;                                          -- Wolfe conditions hold
-                END IF;
-                -- no step changes the objective measurably: it is at its
-                -- minimum to machine precision
-                IF ls_evals >= 5 AND abs(f_new - f) <= 4e-16 * abs(f) THEN
-                    is_converged := true;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-                    EXIT quasi_newton;
-                END IF;
-                IF passes >= max_passes OR ls_evals >= 30 THEN
-                    IF f_new < f THEN
-                        EXIT;
-                    END IF;
-                    beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-                    EXIT quasi_newton;
-                END IF;
-            END LOOP;
-            s := ooml._axpy(-1, gamma, gamma_new);
-            sy := ooml._dot(s, ooml._axpy(-1, g, g_new));
-            IF sy > 1e-16 * ooml._dot(s, s) THEN
-                hist_s := hist_s || s;
-                hist_y := hist_y || ooml._axpy(-1, g, g_new);
-                IF cardinality(hist_s) > 10 * np THEN
-                    hist_s := hist_s[np + 1:];
-                    hist_y := hist_y[np + 1:];
-                END IF;
-            END IF;
-            gamma := gamma_new;
-            g := g_new;
-            f := f_new;
-            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
-        END LOOP;
-        beta := ooml._from_std(gamma, mean, sd, with_intercept, p);
-
-    ELSE
-        -- stochastic gradient descent: each pass is one epoch, the model
-        -- updated row by row inside the aggregate (Bismarck); the objective
-        -- at beta = 0, from the moments pass, tells divergence
-        first_loss := r.loss;
-        LOOP
-            r := ooml._run_pass(pass_sql, ooml._seed('sgd', fam_key, with_intercept, beta, widths, names,
-                                                      lambda2, pw, has_w, has_offset => has_off, lambda1 => lambda1, lr => lr, ada => ada));
-            passes := passes + 1;
-            IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
-               OR r.loss > 100 * greatest(first_loss, 1e-3)
-               OR ooml._norm_inf(r.solution)::text IN ('NaN', 'Infinity') THEN
-                RAISE EXCEPTION 'stochastic gradient descent diverged: the loss is % after % passes',
-                                trim(to_char(r.loss, '9.9EEEE')), passes
-                    USING ERRCODE = 'data_exception',
-                          HINT = format('Use a smaller learning_rate (it was %s).', lr);
-            END IF;
-            beta := r.solution;
-            ada := r.adagrad;
-            PERFORM ooml._log_pass(model_name, passes, r.loss, NULL, lr, t0);
-            IF be_verbose THEN
-                RAISE NOTICE 'ooml: pass %: loss %, % s', passes, r.loss,
-                    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
-            END IF;
-            IF prev_loss IS NOT NULL AND abs(r.loss - prev_loss) <= tol * greatest(1, abs(r.loss)) THEN
-                is_converged := true;
-                EXIT;
-            END IF;
-            EXIT WHEN passes >= max_passes;
-            prev_loss := r.loss;
-            UPDATE ooml.models m SET coef = beta, iterations = passes WHERE m.name = model_name;
-        END LOOP;
-    END IF;
+        END IF;
+    END LOOP;
+    beta := gst.beta;
+    is_converged := gst.converged;
 
     ---- the statistics pass, at the final weights
     IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
@@ -1144,7 +841,6 @@ DECLARE
     kind        text;
     passes      int := 0;
     j           int;
-    ybar        float8;
     zeros       float8[];
     pw0         float8[];
     stats_kind  text;
@@ -1216,12 +912,8 @@ BEGIN
                           FROM unnest(group_cols) WITH ORDINALITY u(c, o)));
 
     zeros := array_fill(0::float8, ARRAY[p]);
-    pw0 := ARRAY(SELECT CASE WHEN with_intercept AND i = 1 THEN 0 ELSE 1 END::float8 FROM generate_series(1, p) i);
-    gs := ARRAY(SELECT ROW(k, 'active', NULL, zeros, NULL, NULL, NULL, NULL, 1, 0, false, pw0, lr_opt,
-                           NULL, NULL, NULL, fam, fam_key, p, NULL, NULL,
-                           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                           NULL, NULL, NULL, NULL)::ooml._group_state
-                  FROM generate_series(1, n_groups) k);
+    pw0 := ooml._penalty_weights(p, p, with_intercept);
+    gs := ARRAY(SELECT ooml._group_start(k, zeros, pw0, lr_opt, fam, fam_key, p) FROM generate_series(1, n_groups) k);
     IF multi THEN
         -- each group is the classifier of its own labels: binary for two,
         -- multinomial for more (as training on the group alone gives)
@@ -1243,14 +935,8 @@ BEGIN
                                     cls[(SELECT min(i) FROM unnest(cw) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col);
             ELSE
                 g.np := p * (cardinality(cls) - 1);
-                g.beta := array_fill(0::float8, ARRAY[g.np]);
-                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
-                                FROM generate_series(1, g.np) i);
-                IF with_intercept THEN
-                    FOR i IN 2 .. cardinality(cls) LOOP
-                        g.beta[(i - 2) * p + 1] := ln(cw[i] / cw[1]);
-                    END LOOP;
-                END IF;
+                g.beta := ooml._multinomial_start(cw, p, with_intercept);
+                g.pw := ooml._penalty_weights(g.np, p, with_intercept);
             END IF;
             gs[j] := g;
         END LOOP;
@@ -1287,19 +973,13 @@ BEGIN
                 CONTINUE;
             END;
             IF do_standardize THEN
-                g.pw := ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
-                                          WHEN r.col_sd[i] > 0 THEN r.col_sd[i] * r.col_sd[i] ELSE 1 END
-                                FROM generate_series(1, g.np) i);
+                g.pw := ooml._std_penalty_weights(r.col_sd, with_intercept, p);
             END IF;
             IF is_glm AND with_intercept THEN
-                ybar := r.sum_y / r.sum_w;
-                g.beta[1] := CASE lnk WHEN 'log' THEN ln(ybar) WHEN 'identity' THEN ybar
-                                      WHEN 'inverse' THEN 1 / ybar WHEN '1/mu^2' THEN 1 / (ybar * ybar)
-                                      WHEN 'sqrt' THEN sqrt(ybar) WHEN 'probit' THEN ooml._normal_quantile(ybar)
-                                      WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END;
+                g.beta[1] := ooml._glm_start(lnk, r.sum_y / r.sum_w);
             END IF;
             IF opt = 'sgd' AND lr_opt IS NULL THEN
-                g.lr := 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(r.col_mean[1:p], r.col_sd[1:p]) AS u(m, v)), 1e-12);
+                g.lr := ooml._sgd_rate(r.col_mean, r.col_sd, p);
             END IF;
             g.first_loss := r.loss;
             g.mean := r.col_mean;
@@ -1327,18 +1007,7 @@ BEGIN
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             CONTINUE WHEN g.status <> 'active';
-            g.l1g := ooml._div(ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w),
-                               ooml._std_scales(g.mean, g.sd, with_intercept, p));
-            g.gamma := ooml._to_std(g.beta, g.mean, g.sd, with_intercept, p);
-            g.gval := ooml._grad_to_std((g.r).gradient, g.mean, g.sd, with_intercept, p);
-            g.f := (g.r).loss + ooml._weighted_l1(g.gamma, g.l1g);
-            g.hist_s := '{}';
-            g.hist_y := '{}';
-            g.fwin := ARRAY[g.f];
-            g.alpha := 1;
-            g := CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_begin(g, tol, passes, max_passes, lambda1, with_intercept, p)
-                          ELSE ooml._gd_begin(g, tol, passes, max_passes, with_intercept, p) END;
-            gs[j] := g;
+            gs[j] := ooml._descent_init(g, g.r, opt, tol, passes, max_passes, lambda1, with_intercept, p);
         END LOOP;
     END IF;
 
@@ -1346,15 +1015,12 @@ BEGIN
     LOOP
         SELECT count(*) INTO n_active FROM unnest(gs) x WHERE x.status = 'active';
         EXIT WHEN n_active = 0;
-        kind := CASE WHEN opt IN ('gd', 'lbfgs') THEN 'gradient'
-                     WHEN lambda1 > 0 AND opt <> 'sgd' THEN 'newton'
-                     WHEN opt IN ('qr', 'normal') THEN CASE WHEN opt = 'qr' THEN 'qr' ELSE 'newton' END
-                     WHEN opt = 'sgd' THEN 'sgd' ELSE 'newton' END;
+        kind := ooml._opt_kind(opt, lambda1);
         PERFORM ooml._group_seeds(gt, gs, kind, with_intercept, widths, names, lambda2, has_w, has_off,
-                                  refine => opt = 'qr' AND lambda1 = 0 AND p <= ooml._refine_limit(),
+                                  refine => kind = 'qr' AND p <= ooml._refine_limit(),
                                   stats => opt = 'normal' AND lambda1 = 0, solve => opt = 'normal' AND lambda1 = 0,
-                                  lambda1 => CASE WHEN opt = 'sgd' THEN lambda1 ELSE 0 END,
-                                  hessian => lambda1 > 0 AND opt IN ('newton', 'qr', 'normal'));
+                                  lambda1 => CASE WHEN kind = 'sgd' THEN lambda1 ELSE 0 END,
+                                  hessian => lambda1 > 0 AND kind = 'newton');
         EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
         PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
@@ -1369,111 +1035,9 @@ BEGIN
             r := ooml._group_result(gids, results, j);
             g.passes := passes;
             BEGIN
-                IF opt IN ('gd', 'lbfgs') THEN
-                    g := CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_step(g, r, tol, passes, max_passes, lambda1, with_intercept, p)
-                                  ELSE ooml._gd_step(g, r, tol, passes, max_passes, with_intercept, p) END;
-                ELSIF lambda1 > 0 AND opt <> 'sgd' THEN
-                    -- proximal Newton, as in ooml._train_glm
-                    IF g.prev_loss IS NULL AND g.prev_dec IS NULL THEN
-                        PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
-                    END IF;
-                    g.f := r.loss + ooml._weighted_l1(g.beta, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w));
-                    IF g.prev_loss IS NOT NULL AND NOT (g.f <= g.prev_loss + 1e-4 * g.step * g.prev_dec) THEN
-                        IF passes >= max_passes OR g.step < 1e-10 THEN
-                            g.beta := g.prev_beta;
-                            g.status := 'done';
-                        ELSE
-                            g.step := g.step / 2;
-                            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
-                        END IF;
-                    ELSE
-                        g.gamma_new := ooml._cd_quadratic(r.hessian, r.gradient, g.beta,
-                                                          ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w), 1e-13, 1000000);
-                        g.d := ooml._axpy(-1, g.beta, g.gamma_new);
-                        g.gd_slope := ooml._dot(r.gradient, g.d)
-                                      + ooml._weighted_l1(g.gamma_new, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w))
-                                      - ooml._weighted_l1(g.beta, ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w));
-                        IF (g.fam = 'gaussian' AND lnk = 'identity') OR -g.gd_slope <= tol THEN
-                            g.beta := g.gamma_new;
-                            g.converged := true;
-                            g.status := 'done';
-                        ELSIF passes >= max_passes THEN
-                            g.status := 'done';
-                        ELSE
-                            g.prev_beta := g.beta;
-                            g.prev_loss := g.f;
-                            g.prev_dir := g.d;
-                            g.prev_dec := g.gd_slope;
-                            g.step := 1;
-                            g.beta := g.gamma_new;
-                        END IF;
-                    END IF;
-                ELSIF opt IN ('qr', 'normal') THEN
-                    -- least squares in one pass
-                    PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
-                    IF r.rank < g.np THEN
-                        PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
-                    END IF;
-                    g.beta := r.solution;
-                    g.converged := true;
-                    g.status := 'done';
-                    g.r := r;
-                ELSIF opt = 'sgd' THEN
-                    IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
-                       OR r.loss > 100 * greatest(g.first_loss, 1e-3)
-                       OR ooml._norm_inf(r.solution)::text IN ('NaN', 'Infinity') THEN
-                        RAISE EXCEPTION 'stochastic gradient descent diverged: the loss is % after % passes',
-                                        trim(to_char(r.loss, '9.9EEEE')), passes
-                            USING ERRCODE = 'data_exception';
-                    END IF;
-                    g.beta := r.solution;
-                    g.ada := r.adagrad;
-                    IF g.prev_loss IS NOT NULL AND abs(r.loss - g.prev_loss) <= tol * greatest(1, abs(r.loss)) THEN
-                        g.converged := true;
-                        g.status := 'done';
-                    ELSIF passes >= max_passes THEN
-                        g.status := 'done';
-                    END IF;
-                    g.prev_loss := r.loss;
-                ELSE
-                    -- Newton, with backtracking, as in ooml._train_glm
-                    IF g.prev_loss IS NULL THEN
-                        PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
-                        IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity') THEN
-                            RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, fam
-                                USING ERRCODE = 'data_exception';
-                        END IF;
-                    END IF;
-                    IF g.prev_loss IS NOT NULL AND NOT (r.loss <= g.prev_loss - 1e-4 * g.step * g.prev_dec) THEN
-                        IF passes >= max_passes OR g.step < 1e-10 THEN
-                            g.beta := g.prev_beta;
-                            g.status := 'done';
-                        ELSE
-                            g.step := g.step / 2;
-                            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
-                        END IF;
-                    ELSE
-                        IF r.rank < g.np THEN
-                            PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
-                        END IF;
-                        IF r.decrement / 2 <= tol
-                           OR (g.prev_loss IS NOT NULL AND abs(g.prev_loss - r.loss) <= 4e-16 * abs(r.loss)
-                               AND r.decrement / 2 <= 1e-14) THEN
-                            g.converged := true;
-                            g.status := 'done';
-                            g.beta := ooml._axpy(1, r.direction, g.beta);
-                        ELSIF passes >= max_passes THEN
-                            g.status := 'done';
-                        ELSE
-                            g.prev_beta := g.beta;
-                            g.prev_loss := r.loss;
-                            g.prev_dir := r.direction;
-                            g.prev_dec := r.decrement;
-                            g.step := 1;
-                            g.beta := ooml._axpy(1, r.direction, g.beta);
-                        END IF;
-                    END IF;
-                END IF;
+                g := ooml._opt_step(g, r, opt, tol, passes, max_passes, lambda1, lambda2, with_intercept, p,
+                                    terms, rel, target_col, lnk);
+                g.r := r;   -- (a one-pass least-squares fit has its statistics)
             EXCEPTION WHEN data_exception THEN
                 g.status := 'failed';
                 g.message := SQLERRM;
@@ -1810,4 +1374,268 @@ BEGIN
     g.fwin := (g.fwin || f_new)[greatest(1, cardinality(g.fwin) - 8):];
     RETURN ooml._gd_begin(g, tol, passes, max_passes, with_intercept, p);
 END
+$$;
+
+-- The optimizers' state, for one model: the start.
+CREATE FUNCTION ooml._group_start(gid int, beta float8[], pw float8[], lr float8, fam text, fam_key text,
+                                  np int, classes text[] DEFAULT NULL)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g ooml._group_state;
+BEGIN
+    g.gid := gid;
+    g.status := 'active';
+    g.beta := beta;
+    g.step := 1;
+    g.passes := 0;
+    g.converged := false;
+    g.pw := pw;
+    g.lr := lr;
+    g.fam := fam;
+    g.fam_key := fam_key;
+    g.np := np;
+    g.classes := classes;
+    RETURN g;
+END
+$$;
+
+-- Does the objective f at a Newton (or proximal Newton) point fail to
+-- decrease enough from the last accepted point (Armijo's condition)?
+CREATE FUNCTION ooml._armijo_rejects(g ooml._group_state, f float8) RETURNS boolean
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT g.prev_loss IS NOT NULL AND NOT (f <= g.prev_loss - 1e-4 * g.step * g.prev_dec)
+$$;
+
+-- The start of gradient descent or L-BFGS from the pass result r at g.beta:
+-- the coordinates of standardized features, then the first trial point.
+CREATE FUNCTION ooml._descent_init(g ooml._group_state, r ooml.pass_result, opt text, tol float8, passes int,
+                                   max_passes int, lambda1 float8, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    g.l1g := ooml._div(ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w),
+                       ooml._std_scales(g.mean, g.sd, with_intercept, p));
+    g.gamma := ooml._to_std(g.beta, g.mean, g.sd, with_intercept, p);
+    g.gval := ooml._grad_to_std(r.gradient, g.mean, g.sd, with_intercept, p);
+    g.f := r.loss + ooml._weighted_l1(g.gamma, g.l1g);
+    g.hist_s := '{}';
+    g.hist_y := '{}';
+    g.fwin := ARRAY[g.f];
+    g.alpha := 1;
+    RETURN CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_begin(g, tol, passes, max_passes, lambda1, with_intercept, p)
+                    ELSE ooml._gd_begin(g, tol, passes, max_passes, with_intercept, p) END;
+END
+$$;
+
+-- One step of an optimizer from the result r of the pass at g.beta: the
+-- next point to evaluate (g.beta), or the end (g.status 'done', g.beta
+-- the model, g.converged).  Both drivers, ooml._train_glm and
+-- ooml._train_groups, step every optimizer with it; its errors (a check of
+-- the data, a singular Hessian, divergence) end the training, or the group.
+CREATE FUNCTION ooml._opt_step(g ooml._group_state, r ooml.pass_result, opt text, tol float8, passes int,
+                               max_passes int, lambda1 float8, lambda2 float8, with_intercept boolean,
+                               p int, terms text[], rel regclass, target_col text, lnk text)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l1w     float8[];
+    b       float8[];
+    d       float8[];
+    dec     float8;
+BEGIN
+    IF opt IN ('gd', 'lbfgs') THEN
+        RETURN CASE opt WHEN 'lbfgs' THEN ooml._lbfgs_step(g, r, tol, passes, max_passes, lambda1, with_intercept, p)
+                        ELSE ooml._gd_step(g, r, tol, passes, max_passes, with_intercept, p) END;
+    END IF;
+
+    IF opt = 'sgd' THEN
+        -- one epoch; the objective at beta = 0 (first_loss) tells divergence
+        IF r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')
+           OR r.loss > 100 * greatest(g.first_loss, 1e-3)
+           OR ooml._norm_inf(r.solution)::text IN ('NaN', 'Infinity') THEN
+            RAISE EXCEPTION 'stochastic gradient descent diverged: the loss is % after % passes',
+                            trim(to_char(r.loss, '9.9EEEE')), passes
+                USING ERRCODE = 'data_exception',
+                      HINT = format('Use a smaller learning_rate (it was %s).', g.lr);
+        END IF;
+        g.beta := r.solution;
+        g.ada := r.adagrad;
+        IF g.prev_loss IS NOT NULL AND abs(r.loss - g.prev_loss) <= tol * greatest(1, abs(r.loss)) THEN
+            g.converged := true;
+            g.status := 'done';
+        ELSIF passes >= max_passes THEN
+            g.status := 'done';
+        END IF;
+        g.prev_loss := r.loss;
+        RETURN g;
+    END IF;
+
+    IF g.prev_loss IS NULL THEN
+        PERFORM ooml._check_first_pass(r, rel, target_col, g.fam, g.np, lambda2);
+    END IF;
+
+    IF lambda1 > 0 THEN
+        -- proximal Newton: coordinate descent minimizes the pass's quadratic
+        -- model with the l1 term exactly (glmnet's scheme); for least
+        -- squares one pass solves it
+        l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w);
+        g.f := r.loss + ooml._weighted_l1(g.beta, l1w);
+        IF ooml._armijo_rejects(g, g.f) THEN
+            IF passes >= max_passes OR g.step < 1e-10 THEN
+                g.beta := g.prev_beta;
+                g.status := 'done';
+            ELSE
+                g.step := g.step / 2;
+                g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
+            END IF;
+            RETURN g;
+        END IF;
+        b := ooml._cd_quadratic(r.hessian, r.gradient, g.beta, l1w, 1e-13, 1000000);
+        d := ooml._axpy(-1, g.beta, b);
+        dec := ooml._dot(r.gradient, d) + ooml._weighted_l1(b, l1w) - ooml._weighted_l1(g.beta, l1w);
+        IF (g.fam = 'gaussian' AND lnk = 'identity') OR -dec <= tol THEN
+            -- a quadratic is minimized by its model; otherwise the step is negligible
+            g.beta := b;
+            g.converged := true;
+            g.status := 'done';
+        ELSIF passes >= max_passes THEN
+            g.status := 'done';
+        ELSE
+            g.prev_beta := g.beta;
+            g.prev_loss := g.f;
+            g.prev_dir := d;
+            g.prev_dec := -dec;
+            g.step := 1;
+            g.beta := b;
+        END IF;
+        RETURN g;
+    END IF;
+
+    IF opt IN ('qr', 'normal') THEN
+        -- least squares in one pass: the pass's final function solved it
+        IF r.rank < g.np THEN
+            PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
+        END IF;
+        g.beta := r.solution;
+        g.converged := true;
+        g.status := 'done';
+        RETURN g;
+    END IF;
+
+    -- Newton/IRLS: backtrack when the full step did not decrease the
+    -- objective enough
+    IF g.prev_loss IS NULL AND (r.loss IS NULL OR r.loss::text IN ('NaN', 'Infinity')) THEN
+        RAISE EXCEPTION 'the % link cannot start from these coefficients: a fitted mean is outside the % family''s range', lnk, g.fam
+            USING ERRCODE = 'data_exception',
+                  HINT = 'Fit with an intercept, or choose another link.';
+    END IF;
+    IF ooml._armijo_rejects(g, r.loss) THEN
+        IF passes >= max_passes OR g.step < 1e-10 THEN
+            g.beta := g.prev_beta;
+            g.status := 'done';
+        ELSE
+            g.step := g.step / 2;
+            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
+        END IF;
+        RETURN g;
+    END IF;
+    IF r.rank < g.np THEN
+        PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
+    END IF;
+    -- converged: the predicted decrease is below the tolerance, or (linear
+    -- convergence) steps no longer change the objective measurably and the
+    -- predicted decrease is negligible
+    IF r.decrement / 2 <= tol
+       OR (g.prev_loss IS NOT NULL AND abs(g.prev_loss - r.loss) <= 4e-16 * abs(r.loss)
+           AND r.decrement / 2 <= 1e-14) THEN
+        g.converged := true;
+        g.status := 'done';
+        g.beta := ooml._axpy(1, r.direction, g.beta);
+    ELSIF passes >= max_passes THEN
+        g.status := 'done';
+    ELSE
+        g.prev_beta := g.beta;
+        g.prev_loss := r.loss;
+        g.prev_dir := r.direction;
+        g.prev_dec := r.decrement;
+        g.step := 1;
+        g.beta := ooml._axpy(1, r.direction, g.beta);
+    END IF;
+    RETURN g;
+END
+$$;
+
+-- The pass kind each optimizer needs.
+CREATE FUNCTION ooml._opt_kind(opt text, lambda1 float8) RETURNS text
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN opt IN ('gd', 'lbfgs') THEN 'gradient'
+                WHEN opt = 'sgd' THEN 'sgd'
+                WHEN opt = 'qr' AND lambda1 = 0 THEN 'qr'
+                ELSE 'newton' END
+$$;
+
+-- Penalty weights: 0 for the intercept of each block of p coefficients
+-- (one block, or one per class after the first), 1 for the others.
+CREATE FUNCTION ooml._penalty_weights(np int, p int, with_intercept boolean) RETURNS float8[]
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0 ELSE 1 END::float8
+                   FROM generate_series(1, np) i)
+$$;
+
+-- With standardize: sd_j^2, so that the penalty is that of standardized
+-- features (1 for a constant column; 0 for the intercepts).
+CREATE FUNCTION ooml._std_penalty_weights(sd float8[], with_intercept boolean, p int) RETURNS float8[]
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0 THEN 0
+                             WHEN sd[i] > 0 THEN sd[i] * sd[i] ELSE 1 END
+                   FROM generate_series(1, cardinality(sd)) i)
+$$;
+
+-- A GLM starts from the intercept-only fit, mu = mean(y) (R starts from
+-- y): the intercept is the link of the mean.
+CREATE FUNCTION ooml._glm_start(lnk text, ybar float8) RETURNS float8
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE lnk WHEN 'log' THEN ln(ybar) WHEN 'identity' THEN ybar
+                    WHEN 'inverse' THEN 1 / ybar WHEN '1/mu^2' THEN 1 / (ybar * ybar)
+                    WHEN 'sqrt' THEN sqrt(ybar) WHEN 'probit' THEN ooml._normal_quantile(ybar)
+                    WHEN 'cloglog' THEN ln(-ln(1 - ybar)) ELSE 0 END
+$$;
+
+-- A multinomial model starts from the intercept-only fit: each class's
+-- intercept is the log of its weight over the reference class's.
+CREATE FUNCTION ooml._multinomial_start(class_w float8[], p int, with_intercept boolean) RETURNS float8[]
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(SELECT CASE WHEN with_intercept AND (i - 1) % p = 0
+                             THEN ln(class_w[2 + (i - 1) / p] / class_w[1]) ELSE 0 END::float8
+                   FROM generate_series(1, p * (cardinality(class_w) - 1)) i)
+$$;
+
+-- SGD's default learning rate: a first AdaGrad step (lr per coordinate)
+-- then moves a typical prediction by about 1, whatever the number and
+-- scale of the features: 1 / the sum of the columns' root mean squares
+-- (of one block of p: the blocks of a multinomial model repeat it).
+CREATE FUNCTION ooml._sgd_rate(mean float8[], sd float8[], p int) RETURNS float8
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 1 / greatest((SELECT sum(sqrt(m * m + v * v)) FROM unnest(mean[1:p], sd[1:p]) AS u(m, v)), 1e-12)
 $$;

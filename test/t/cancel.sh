@@ -35,34 +35,35 @@ echo "$out" | grep -q "canceling statement due to statement timeout" || fail "st
 awk -v t=$t 'BEGIN { exit !(t < 2.5) }' || fail "statement_timeout took $t s (limit 1.5 s)"
 echo "statement_timeout 1.5 s: stopped after $t s"
 
+# cancel_after NAME DELAY WHAT SQL...: run the SQL statements in a session
+# named NAME, cancel it from another session after DELAY seconds, and
+# require that it stops within 1 s with the cancellation message
+cancel_after() {
+    local name=$1 delay=$2 what=$3 job t
+    shift 3
+    local args=()
+    for sql in "$@"; do args+=(-c "$sql"); done
+    PGAPPNAME=$name psql -d $db "${args[@]}" > /tmp/$name.out 2>&1 &
+    job=$!
+    sleep "$delay"
+    t0=$(now)
+    psql -At -d $db -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '$name'" | grep -q t \
+        || fail "no backend to cancel ($what)"
+    wait $job
+    t=$(elapsed $t0)
+    grep -q "canceling statement due to user request" /tmp/$name.out || fail "$what: $(cat /tmp/$name.out)"
+    awk -v t=$t 'BEGIN { exit !(t < 1.0) }' || fail "$what took $t s"
+    echo "$what: stopped after $t s"
+}
+
 # 2. pg_cancel_backend from another session
-PGAPPNAME=ooml_victim psql -d $db -c "$long" > /tmp/ooml_cancel.out 2>&1 &
-job=$!
-sleep 1.5
-t0=$(now)
-psql -At -d $db -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'ooml_victim'" | grep -q t \
-    || fail "no backend to cancel"
-wait $job
-t=$(elapsed $t0)
-grep -q "canceling statement due to user request" /tmp/ooml_cancel.out || fail "pg_cancel_backend: $(cat /tmp/ooml_cancel.out)"
-awk -v t=$t 'BEGIN { exit !(t < 1.0) }' || fail "pg_cancel_backend took $t s"
-echo "pg_cancel_backend: stopped after $t s"
+cancel_after ooml_victim 1.5 "pg_cancel_backend" "$long"
 
 # 3. cancel inside the linear algebra between passes: a 1501-coefficient
 #    Newton step (Cholesky in panels, interrupt checks between them)
-PGAPPNAME=ooml_victim2 psql -d $db -c "SET ooml.max_state_memory = '1GB'" \
-    -c "SELECT ooml.train_logreg('victim2', 'wide', 'y', ARRAY['x'], optimizer => 'newton', l2 => 1e-3, max_iter => 1000, tolerance => 1e-300)" \
-    > /tmp/ooml_cancel2.out 2>&1 &
-job=$!
-sleep 2.5
-t0=$(now)
-psql -At -d $db -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'ooml_victim2'" | grep -q t \
-    || fail "no wide backend to cancel"
-wait $job
-t=$(elapsed $t0)
-grep -q "canceling statement due to user request" /tmp/ooml_cancel2.out || fail "wide cancel: $(cat /tmp/ooml_cancel2.out)"
-awk -v t=$t 'BEGIN { exit !(t < 1.0) }' || fail "wide cancel took $t s"
-echo "pg_cancel_backend during wide Newton training: stopped after $t s"
+cancel_after ooml_victim2 2.5 "pg_cancel_backend during wide Newton training" \
+    "SET ooml.max_state_memory = '1GB'" \
+    "SELECT ooml.train_logreg('victim2', 'wide', 'y', ARRAY['x'], optimizer => 'newton', l2 => 1e-3, max_iter => 1000, tolerance => 1e-300)"
 
 # 4. the client vanishes (client_connection_check_interval lets the server notice)
 PGAPPNAME=ooml_victim3 psql -d $db -c "SET client_connection_check_interval = '100ms'" -c "$long" > /dev/null 2>&1 &
