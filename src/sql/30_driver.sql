@@ -1411,6 +1411,24 @@ AS $$
     SELECT g.prev_loss IS NOT NULL AND NOT (f <= g.prev_loss - 1e-4 * g.step * g.prev_dec)
 $$;
 
+-- A (proximal) Newton step the objective rejected: half of it from the
+-- last accepted point, or the end at that point.
+CREATE FUNCTION ooml._backtrack(g ooml._group_state, passes int, max_passes int) RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF passes >= max_passes OR g.step < 1e-10 THEN
+        g.beta := g.prev_beta;
+        g.status := 'done';
+    ELSE
+        g.step := g.step / 2;
+        g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
+    END IF;
+    RETURN g;
+END
+$$;
+
 -- The start of gradient descent or L-BFGS from the pass result r at g.beta:
 -- the coordinates of standardized features, then the first trial point.
 CREATE FUNCTION ooml._descent_init(g ooml._group_state, r ooml.pass_result, opt text, tol float8, passes int,
@@ -1490,14 +1508,7 @@ BEGIN
         l1w := ARRAY(SELECT lambda1 * sqrt(w) FROM unnest(g.pw) w);
         g.f := r.loss + ooml._weighted_l1(g.beta, l1w);
         IF ooml._armijo_rejects(g, g.f) THEN
-            IF passes >= max_passes OR g.step < 1e-10 THEN
-                g.beta := g.prev_beta;
-                g.status := 'done';
-            ELSE
-                g.step := g.step / 2;
-                g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
-            END IF;
-            RETURN g;
+            RETURN ooml._backtrack(g, passes, max_passes);
         END IF;
         b := ooml._cd_quadratic(r.hessian, r.gradient, g.beta, l1w, 1e-13, 1000000);
         d := ooml._axpy(-1, g.beta, b);
@@ -1539,14 +1550,7 @@ BEGIN
                   HINT = 'Fit with an intercept, or choose another link.';
     END IF;
     IF ooml._armijo_rejects(g, r.loss) THEN
-        IF passes >= max_passes OR g.step < 1e-10 THEN
-            g.beta := g.prev_beta;
-            g.status := 'done';
-        ELSE
-            g.step := g.step / 2;
-            g.beta := ooml._axpy(g.step, g.prev_dir, g.prev_beta);
-        END IF;
-        RETURN g;
+        RETURN ooml._backtrack(g, passes, max_passes);
     END IF;
     IF r.rank < g.np THEN
         PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
