@@ -259,6 +259,14 @@ for spec in "o_lbfgs lbfgs , max_iter => 60 [target: <= 1e-8 within 60 passes]" 
     row "$opt" "$(printf %.3f $s) s" "$it passes, objective +$rel relative, largest coefficient difference $cd_ $target"
 done
 
+echo
+echo "-- 9. multinomial logistic regression: one Newton pass with 4 classes (3 linear predictors) vs a binary one (serial)"
+q -c "CREATE TABLE bench.t_mult AS SELECT x, CASE WHEN x[1] + x[2] > 0.5 THEN 'a' WHEN x[3] - x[4] > 0 THEN 'b' WHEN x[5] > 0 THEN 'c' ELSE 'd' END AS label FROM bench.t_arr"
+q -c "VACUUM ANALYZE bench.t_mult"
+MSEED="ooml.make_state('newton', 'multinomial', true, array_fill(0::float8, ARRAY[3 * ($D + 1)]), ARRAY[$D], ARRAY['label', 'x'])"
+T_MULT=$(ms "SELECT (s.r).loss FROM (SELECT ooml.pass($MSEED, array_position(ARRAY['a', 'b', 'c', 'd'], t.label) - 1, t.x) AS r FROM bench.t_mult AS t) AS s")
+row "multinomial Newton pass (4 classes), array layout" "$T_MULT ms" "$(ratio $T_MULT $P_newton_arr)x the binary Newton pass, $(ratio $T_MULT $F_ARR)x the floor"
+
 psql -X -q -d postgres -c "DROP DATABASE $DB"
 rm -rf "$WORK"
 echo
