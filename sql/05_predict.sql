@@ -38,6 +38,30 @@ SELECT err($$SELECT ooml.predict('cars', r) FROM (SELECT 1 AS hp) r$$);
 SELECT err($$SELECT ooml.predict('cars', r) FROM (SELECT 1 AS hp, 'x'::text AS wt) r$$);
 SELECT err($$SELECT ooml.predict('g_array', r) FROM (SELECT ARRAY[1, 2]::float8[] AS xs) r$$);
 SELECT err($$SELECT ooml.predict('g_array', r) FROM (SELECT 1.0::float8 AS xs) r$$);
+-- one argument per feature, in the model's order (for a column per feature)
+SELECT bool_and(ooml.predict('cars', hp, wt) = ooml.predict('cars', m)) AS values_match_row,
+       bool_and(ooml.predict_class('cars', hp, wt) = ooml.predict_class('cars', m)) AS class_matches,
+       bool_and(ooml.predict_proba('cars', hp, wt) = ooml.predict_proba('cars', m)) AS proba_matches
+  FROM mtcars m;
+SELECT round(ooml.predict('cars', 110, 2.62)::numeric, 6) AS mazda_rx4,
+       ooml.predict_class('cars', 110, 2.62) AS class;
+-- numeric, float8 and NULL values; an array value for an array feature
+SELECT id, round(ooml.predict('cars', hp, wt)::numeric, 6) AS p,
+       ooml.predict_class('cars', hp, wt) AS class FROM new_cars ORDER BY id;
+SELECT bool_and(ooml.predict('g_mixed', x1n, x2a, x3i) = ooml.predict('g_mixed', v)) AS mixed_match
+  FROM gen_v v;
+SELECT ooml.predict('g_mixed', 1.0, ARRAY[NULL]::float8[], 2) IS NULL AS null_element;
+-- errors: a value too many, a value of the wrong type or shape, a VARIADIC
+-- array, a value that is not finite, one value (that is the row or array form)
+SELECT err($$SELECT ooml.predict('cars', 110, 2.62, 0.5)$$);
+SELECT err($$SELECT ooml.predict_class('cars', 110, 2.62, 0.5)$$);
+SELECT err($$SELECT ooml.predict('cars', 110, 'x'::text)$$);
+SELECT err($$SELECT ooml.predict('cars', ARRAY[110.0], 2.62)$$);
+SELECT err($$SELECT ooml.predict('g_mixed', 1.0, 2.0, 3)$$);
+SELECT err($$SELECT ooml.predict('g_mixed', 1.0, ARRAY[1.0, 2.0]::float8[], 3)$$);
+SELECT err($$SELECT ooml.predict('cars', 110, VARIADIC ARRAY[2.62])$$);
+SELECT err($$SELECT ooml.predict('cars', 110, 'Infinity'::float8)$$);
+SELECT err($$SELECT ooml.predict('cars', 110)$$);
 -- a predict in a query sees one version of the model
 BEGIN;
 SELECT round(ooml.predict('cars', ARRAY[110, 2.62])::numeric, 6) AS before;

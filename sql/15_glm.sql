@@ -44,6 +44,7 @@ SELECT family, link, stats->>'test' AS test, options->>'offset' AS offset FROM o
 SELECT round(ooml.predict('claims', i)::numeric, 4) AS expected_claims, claims
   FROM insurance_x i LIMIT 3;
 SELECT err($$SELECT ooml.predict('claims', ARRAY[1, 0, 0, 0, 0, 0, 0, 0, 0]::float8[])$$);
+SELECT err($$SELECT ooml.predict('claims', 1, 0, 0, 0, 0, 0, 0, 0, 0)$$);
 
 -- Poisson without offset: warpbreaks, glm(breaks ~ wool + tension, poisson)
 CREATE TABLE warpbreaks (breaks int, wool text, tension text);

@@ -90,7 +90,10 @@ SELECT count(*) AS rows,
                             AS u(p, c) ORDER BY p DESC LIMIT 1)) AS label_is_most_probable,
        round(avg((ooml.predict_class('gen_m', m) = label)::int)::numeric, 4) AS accuracy
   FROM multiclass m;
--- the array form gives the same
+-- one argument per feature, and the array form, give the same
+SELECT ooml.predict_proba('gen_m', x1, x2, x3) = ooml.predict_proba('gen_m', m) AS same_by_values,
+       ooml.predict_class('gen_m', x1, x2, x3) = ooml.predict_class('gen_m', m) AS same_class_by_values
+  FROM multiclass m LIMIT 3;
 SELECT ooml.predict_proba('gen_m', ARRAY[x1, x2, x3]) = ooml.predict_proba('gen_m', m) AS same,
        ooml.predict_class('gen_m', ARRAY[x1, x2, x3]) AS predicted
   FROM multiclass m LIMIT 2;

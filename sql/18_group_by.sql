@@ -153,6 +153,7 @@ SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group
 SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY['region', 'region'])$$);
 SELECT err($$SELECT ooml.train_logreg('m', 'shops', 'bought', ARRAY['x1'], group_by => ARRAY[]::text[])$$);
 SELECT err($$SELECT ooml.predict('by_region', ARRAY[1.0, 2.0])$$);
+SELECT err($$SELECT ooml.predict('by_region', 1.0, 2.0)$$);
 CREATE TABLE all_one AS SELECT region, 1 AS y, x1 FROM shops;
 SELECT err($$SELECT ooml.train_logreg('m', 'all_one', 'y', ARRAY['x1'], group_by => ARRAY['region'])$$);
 SELECT count(*) AS models_named_m FROM ooml.models WHERE name = 'm';

@@ -5,6 +5,12 @@
  *
  *	  ooml.predict(model text, row record) returns float8
  *	  ooml.predict(model text, features float8[]) returns float8
+ *	  ooml.predict(model text, value1 "any", VARIADIC values "any") returns float8
+ *
+ * (and predict_class, predict_proba with the same three forms).  The third
+ * form takes one argument per feature, so that a table with a column per
+ * feature is scored without building a composite datum or an array for
+ * every row.
  *
  * The model is read from ooml.models once per query (per call site) and
  * kept in fn_extra, together with where its features sit in the row type
@@ -36,6 +42,17 @@ PG_FUNCTION_INFO_V1(ooml_predict_class_record);
 PG_FUNCTION_INFO_V1(ooml_predict_class_array);
 PG_FUNCTION_INFO_V1(ooml_predict_proba_record);
 PG_FUNCTION_INFO_V1(ooml_predict_proba_array);
+PG_FUNCTION_INFO_V1(ooml_predict_values);
+PG_FUNCTION_INFO_V1(ooml_predict_class_values);
+PG_FUNCTION_INFO_V1(ooml_predict_proba_values);
+
+/* How the features are passed: a row, an array, or an argument each. */
+typedef enum ScoreForm
+{
+	SCORE_ROW,
+	SCORE_ARRAY,
+	SCORE_VALUES
+} ScoreForm;
 
 /* The coefficients of one group of a grouped model. */
 typedef struct OomlGroup
@@ -51,6 +68,7 @@ typedef struct OomlGroup
 typedef struct OomlModel
 {
 	char	   *name;
+	int			namelen;
 	const OomlFamily *family;
 	bool		intercept;
 	int			ncoef;			/* coefficients per linear predictor */
@@ -88,6 +106,9 @@ typedef struct OomlModel
 	OomlArgType *types;
 	Datum	   *values;
 	bool	   *isnull;
+
+	/* the argument types of the call site, for the one-argument-per-feature form */
+	OomlArgType *arg_types;		/* NULL until the first row */
 } OomlModel;
 
 /* Copy a text[] or int4[] column value into the given context. */
@@ -223,7 +244,7 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 {
 	OomlModel  *m = (OomlModel *) fcinfo->flinfo->fn_extra;
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-	char	   *name = text_to_cstring(name_t);
+	char	   *name;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
 	Datum		d;
@@ -234,11 +255,15 @@ load_model(FunctionCallInfo fcinfo, text *name_t)
 	TupleDesc	desc;
 	HeapTuple	tup;
 
-	if (m != NULL && strcmp(m->name, name) == 0)
+	/* the same model as the last row's: compared in place, no copy per row */
+	if (m != NULL && VARSIZE_ANY_EXHDR(name_t) == m->namelen &&
+		memcmp(VARDATA_ANY(name_t), m->name, VARSIZE_ANY_EXHDR(name_t)) == 0)
 		return m;
 
+	name = text_to_cstring(name_t);
 	m = MemoryContextAllocZero(cxt, sizeof(OomlModel));
 	m->name = MemoryContextStrdup(cxt, name);
+	m->namelen = strlen(name);
 
 	SPI_connect();
 	args[0] = PointerGetDatum(name_t);
@@ -602,19 +627,140 @@ score_array(OomlModel *m, ArrayType *a, double *result)
 }
 
 /*
- * Score argument 1 (a row when record, else feature values) with the model
- * named by argument 0.  Returns false when the result is NULL: a NULL
- * argument (predict_class is not strict) or a NULL feature.
+ * Check the argument types of predict(model, value1, value2, ...) against
+ * the model's features: one argument per feature, in its order, a number
+ * (or boolean) for a scalar feature and a float4[] or float8[] array for an
+ * array feature.  Done once per call site.
+ */
+static void
+map_values(FunctionCallInfo fcinfo, OomlModel *m)
+{
+	int			nvalues = PG_NARGS() - 1;
+	OomlArgType *types;
+
+	if (m->ngroupcols > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has one model per group, which feature values cannot name", m->name),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the group columns.")));
+	if (m->offset)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has an offset, which feature values cannot carry", m->name),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the column \"%s\".", m->offset)));
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("feature values cannot be passed as a VARIADIC array"),
+				 errhint("Pass a float8[] array of the values as ooml.predict(model, features).")));
+	if (nvalues != m->nfeatures)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model \"%s\" takes %d feature values, not %d",
+						m->name, m->nfeatures, nvalues),
+				 errhint("Give one value per feature, in the order of ooml.models.features; a threshold needs the row or array form.")));
+
+	types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(OomlArgType) * nvalues);
+	for (int i = 0; i < nvalues; i++)
+	{
+		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
+
+		if (!OidIsValid(typid))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("could not determine the type of feature value %d", i + 1)));
+		types[i] = ooml_arg_type(typid);
+		if (types[i] == OOML_ARG_UNSET || ooml_arg_is_array(types[i]) != m->is_array[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature value %d has type %s, but model \"%s\" was trained on %s for \"%s\"",
+							i + 1, format_type_be(typid), m->name,
+							m->is_array[i] ? "a float4[] or float8[] array" : "a number or boolean",
+							m->features[i]),
+					 errhint("Give one value per feature, in the order of ooml.models.features.")));
+	}
+	m->arg_types = types;
+}
+
+/*
+ * The model's score for feature values passed one argument each, after the
+ * model's name; false when a value is NULL.  The common types are read
+ * inline and the values checked for being finite at the end, all at once.
  */
 static bool
-score_args(FunctionCallInfo fcinfo, bool record, OomlModel **m, double *result)
+score_values(FunctionCallInfo fcinfo, OomlModel *m, double *result)
+{
+	int			k0 = m->intercept ? 1 : 0;
+	int			k = k0;
+	double	   *x = m->x;
+
+	if (m->arg_types == NULL)
+		map_values(fcinfo, m);
+	for (int i = 0; i < m->nfeatures; i++)
+	{
+		Datum		d = PG_GETARG_DATUM(i + 1);
+		int			got;
+		OomlReadStatus status;
+
+		if (PG_ARGISNULL(i + 1))
+			return false;
+		switch (m->arg_types[i])
+		{
+			case OOML_ARG_FLOAT8:
+				x[k++] = DatumGetFloat8(d);
+				continue;
+			case OOML_ARG_INT4:
+				x[k++] = (double) DatumGetInt32(d);
+				continue;
+			case OOML_ARG_BOOL:
+				x[k++] = DatumGetBool(d) ? 1.0 : 0.0;
+				continue;
+			default:
+				break;
+		}
+		status = ooml_read_values(d, m->arg_types[i], m->widths[i], x + k, &got, false);
+		if (status == OOML_READ_NULL)
+			return false;
+		if (status != OOML_READ_OK)
+			ooml_read_error(status, m->features[i], m->widths[i], got);
+		k += m->widths[i];
+	}
+	for (int j = k0; j < k; j++)
+		if (unlikely(!isfinite(x[j])))
+		{
+			/* the feature of value j */
+			int			i = 0;
+
+			for (int end = k0 + m->widths[0]; end <= j; end += m->widths[++i])
+				;
+			ooml_read_error(isnan(x[j]) ? OOML_READ_NAN : OOML_READ_INF,
+							m->features[i], m->widths[i], 0);
+		}
+	*result = score(m, 0.0);
+	return true;
+}
+
+/*
+ * Score the features passed after the model's name (argument 0): a row, an
+ * array, or one argument per feature.  Returns false when the result is
+ * NULL: a NULL argument (predict_class is not strict) or a NULL feature.
+ */
+static bool
+score_args(FunctionCallInfo fcinfo, ScoreForm form, OomlModel **m, double *result)
 {
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return false;
 	*m = load_model(fcinfo, PG_GETARG_TEXT_PP(0));
-	if (record)
-		return score_record(fcinfo, *m, PG_GETARG_HEAPTUPLEHEADER(1), result);
-	return score_array(*m, PG_GETARG_ARRAYTYPE_P(1), result);
+	switch (form)
+	{
+		case SCORE_ROW:
+			return score_record(fcinfo, *m, PG_GETARG_HEAPTUPLEHEADER(1), result);
+		case SCORE_ARRAY:
+			return score_array(*m, PG_GETARG_ARRAYTYPE_P(1), result);
+		case SCORE_VALUES:
+			return score_values(fcinfo, *m, result);
+	}
+	return false;				/* keep the compiler quiet */
 }
 
 /* predict's result; a multinomial model has none (its classes have one each) */
@@ -640,7 +786,7 @@ ooml_predict_record(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, true, &m, &r))
+	if (!score_args(fcinfo, SCORE_ROW, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(single_score(m, r));
 }
@@ -656,7 +802,7 @@ ooml_predict_array(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, false, &m, &r))
+	if (!score_args(fcinfo, SCORE_ARRAY, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(single_score(m, r));
 }
@@ -666,8 +812,9 @@ ooml_predict_array(PG_FUNCTION_ARGS)
  * multinomial model, the most probable class (the first of a tie).
  */
 static Datum
-label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
+label(FunctionCallInfo fcinfo, OomlModel *m, double score_value, bool has_threshold)
 {
+	bool		no_threshold = !has_threshold || PG_ARGISNULL(2);
 	double		thr;
 
 	if (m->nclass == 0)
@@ -681,7 +828,7 @@ label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 		int			best = 0;
 		double		top = 0.0;
 
-		if (!PG_ARGISNULL(2))
+		if (!no_threshold)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a threshold applies to binary classifiers only"),
@@ -699,7 +846,7 @@ label(FunctionCallInfo fcinfo, OomlModel *m, double score_value)
 			}
 		return PointerGetDatum(cstring_to_text(classes[best]));
 	}
-	thr = PG_ARGISNULL(2) ? (m->is_svm ? 0.0 : 0.5) : PG_GETARG_FLOAT8(2);
+	thr = no_threshold ? (m->is_svm ? 0.0 : 0.5) : PG_GETARG_FLOAT8(2);
 	if (isnan(thr))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -717,9 +864,9 @@ ooml_predict_class_record(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, true, &m, &r))
+	if (!score_args(fcinfo, SCORE_ROW, &m, &r))
 		PG_RETURN_NULL();
-	PG_RETURN_DATUM(label(fcinfo, m, r));
+	PG_RETURN_DATUM(label(fcinfo, m, r, true));
 }
 
 /* predict_class(model, features, threshold) */
@@ -729,9 +876,9 @@ ooml_predict_class_array(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, false, &m, &r))
+	if (!score_args(fcinfo, SCORE_ARRAY, &m, &r))
 		PG_RETURN_NULL();
-	PG_RETURN_DATUM(label(fcinfo, m, r));
+	PG_RETURN_DATUM(label(fcinfo, m, r, true));
 }
 
 /* The class probabilities of a score, in the order of the model's classes. */
@@ -787,7 +934,7 @@ ooml_predict_proba_record(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, true, &m, &r))
+	if (!score_args(fcinfo, SCORE_ROW, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(probabilities(m, r));
 }
@@ -799,7 +946,47 @@ ooml_predict_proba_array(PG_FUNCTION_ARGS)
 	OomlModel  *m;
 	double		r;
 
-	if (!score_args(fcinfo, false, &m, &r))
+	if (!score_args(fcinfo, SCORE_ARRAY, &m, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(probabilities(m, r));
+}
+
+/*
+ * predict(model, value1, value2, ...)
+ *		The model's prediction for feature values passed one argument each, in
+ *		the order of the model's features.  NULL when a value is NULL.
+ */
+Datum
+ooml_predict_values(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (!score_args(fcinfo, SCORE_VALUES, &m, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(single_score(m, r));
+}
+
+/* predict_class(model, value1, value2, ...), with the default threshold */
+Datum
+ooml_predict_class_values(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (!score_args(fcinfo, SCORE_VALUES, &m, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(label(fcinfo, m, r, false));
+}
+
+/* predict_proba(model, value1, value2, ...) */
+Datum
+ooml_predict_proba_values(PG_FUNCTION_ARGS)
+{
+	OomlModel  *m;
+	double		r;
+
+	if (!score_args(fcinfo, SCORE_VALUES, &m, &r))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(probabilities(m, r));
 }

@@ -156,6 +156,13 @@ CREATE FUNCTION ooml.predict_class(model text, features float8[], threshold floa
     AS 'MODULE_PATHNAME', 'ooml_predict_class_array'
     LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ooml.predict_class(text, record, float8) IS 'the predicted label of a classifier for a row (probability or margin above threshold: the positive label)';
+-- One argument per feature, for tables with a column per feature: no
+-- composite datum or array is built per row.  At least two values (one
+-- value would be taken for the row or the array form); the default threshold.
+CREATE FUNCTION ooml.predict_class(model text, value1 "any", VARIADIC "values" "any") RETURNS text
+    AS 'MODULE_PATHNAME', 'ooml_predict_class_values'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ooml.predict_class(text, "any", "any") IS 'the predicted label of a classifier for feature values given one argument each, in the order of its features';
 
 -- A binary classifier's class probabilities, in the order of its classes.
 CREATE FUNCTION ooml.predict_proba(model text, "row" record) RETURNS float8[]
@@ -165,6 +172,10 @@ CREATE FUNCTION ooml.predict_proba(model text, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'ooml_predict_proba_array'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ooml.predict_proba(text, record) IS 'the class probabilities of a binary classifier for a row, in the order of ooml.models.classes';
+CREATE FUNCTION ooml.predict_proba(model text, value1 "any", VARIADIC "values" "any") RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'ooml_predict_proba_values'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ooml.predict_proba(text, "any", "any") IS 'the class probabilities of a classifier for feature values given one argument each, in the order of its features';
 
 -- The coefficients of a model with their Wald statistics.  A multinomial
 -- model has a block of coefficients per class after the reference class
@@ -245,6 +256,13 @@ CREATE FUNCTION ooml.predict(model text, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'ooml_predict_array'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ooml.predict(text, float8[]) IS 'prediction of a model for feature values in the order of its terms';
+
+-- One argument per feature (at least two), in the order of the model's
+-- features: the fast way to score a table with a column per feature.
+CREATE FUNCTION ooml.predict(model text, value1 "any", VARIADIC "values" "any") RETURNS float8
+    AS 'MODULE_PATHNAME', 'ooml_predict_values'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ooml.predict(text, "any", "any") IS 'prediction of a model for feature values given one argument each, in the order of its features';
 
 -- Dropping a model (its training log goes with it).
 CREATE FUNCTION ooml.drop_model(model text, if_exists boolean DEFAULT false)
