@@ -23,6 +23,16 @@ SELECT relation, target, terms FROM ooml.models WHERE name = $$mo'del"; DROP TAB
 SELECT count(*) AS mtcars_still_here FROM mtcars;
 SELECT round(ooml.predict($$mo'del"; DROP TABLE mtcars; --$$, t)::numeric, 6) AS p
   FROM "we""ird; schema"."t; DROP TABLE mtcars; --" t LIMIT 2;
+-- evaluate names each feature column (one argument each): the same as by row
+SELECT (e->>'n')::int AS n, round((e->>'log_loss')::numeric, 10) AS log_loss,
+       abs((e->>'log_loss')::float8 + avg(CASE WHEN t."y""; DROP TABLE mtcars; --"
+                                               THEN ln(ooml.predict($$mo'del"; DROP TABLE mtcars; --$$, t))
+                                               ELSE ln(1 - ooml.predict($$mo'del"; DROP TABLE mtcars; --$$, t)) END)) < 1e-12
+         AS same_as_by_row
+  FROM "we""ird; schema"."t; DROP TABLE mtcars; --" t,
+       ooml.evaluate($$mo'del"; DROP TABLE mtcars; --$$, '"we""ird; schema"."t; DROP TABLE mtcars; --"') e
+ GROUP BY e;
+SELECT count(*) AS mtcars_still_here FROM mtcars;
 -- names that do not exist are reported as given
 SELECT err($$SELECT ooml.train_logreg('m', '"we""ird; schema"."t; DROP TABLE mtcars; --"', 'y"; DROP TABLE mtcars; --', ARRAY['x with space; DROP TABLE mtcars'])$$);
 SELECT ooml.drop_model($$mo'del"; DROP TABLE mtcars; --$$);

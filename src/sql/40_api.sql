@@ -297,6 +297,7 @@ DECLARE
     y_expr  text;
     res     jsonb;
     bad     bigint;
+    args    text;
 BEGIN
     SELECT * INTO m FROM ooml.models WHERE name = evaluate.model;
     IF NOT FOUND THEN
@@ -330,12 +331,19 @@ BEGIN
                                m.target, m.classes, ttype, m.target)
                    ELSE format('(t.%I)::float8', m.target) END;
 
+    -- the features one argument each (no whole-row datum per row), where
+    -- that form applies: two or more features, no groups, no offset
+    args := CASE WHEN cardinality(m.features) >= 2 AND m.group_by IS NULL AND m.options->>'offset' IS NULL
+                 THEN (SELECT string_agg(format('t.%I', f), ', ' ORDER BY i)
+                         FROM unnest(m.features) WITH ORDINALITY AS u(f, i))
+                 ELSE 't' END;
+
     IF m.family = 'multinomial' THEN
         -- accuracy, log loss, per-class precision / recall / F1 and their
         -- macro averages, and the confusion matrix {actual: {predicted: n}}
         EXECUTE format($q$
             WITH s AS (
-                SELECT ooml.predict_proba($1, t) AS pr, %s::int + 1 AS y FROM %s AS t),
+                SELECT ooml.predict_proba($1, %s) AS pr, %s::int + 1 AS y FROM %s AS t),
             v AS (
                 SELECT pr, y, (SELECT u.i FROM unnest(pr) WITH ORDINALITY AS u(q, i) ORDER BY u.q DESC, u.i LIMIT 1) AS yhat
                   FROM s WHERE pr IS NOT NULL AND y > 0),
@@ -365,7 +373,7 @@ BEGIN
                                          FROM unnest($2::text[]) WITH ORDINALITY AS b(label, i)))
                                        FROM unnest($2::text[]) WITH ORDINALITY AS a(label, i))),
                    (SELECT count(*) FROM s WHERE pr IS NOT NULL AND y = 0)
-            $q$, y_expr, relation)
+            $q$, args, y_expr, relation)
           INTO res, bad USING m.name, m.classes;
     ELSIF m.family NOT IN ('binomial', 'hinge', 'squared_hinge') THEN
         EXECUTE format($q$
@@ -378,13 +386,13 @@ BEGIN
                                                 / nullif(var_pop(y) FILTER (WHERE ok) * count(*) FILTER (WHERE ok), 0))),
                    count(*) FILTER (WHERE ok AND y::text IN ('NaN', 'Infinity', '-Infinity'))
               FROM (SELECT p, y, p IS NOT NULL AND y IS NOT NULL AS ok
-                      FROM (SELECT ooml.predict($1, t) AS p, %s AS y FROM %s AS t) s0) s
-            $q$, y_expr, relation)
+                      FROM (SELECT ooml.predict($1, %s) AS p, %s AS y FROM %s AS t) s0) s
+            $q$, args, y_expr, relation)
           INTO res, bad USING m.name;
     ELSE
         EXECUTE format($q$
             WITH s AS (
-                SELECT ooml.predict($1, t) AS p, %s AS y FROM %s AS t),
+                SELECT ooml.predict($1, %s) AS p, %s AS y FROM %s AS t),
             v AS (
                 SELECT p, y FROM s WHERE p IS NOT NULL AND y IS NOT NULL),
             g AS (
@@ -416,7 +424,7 @@ BEGIN
                        'confusion', jsonb_build_object('tp', c.tp, 'fp', c.fp, 'tn', c.tn, 'fn', c.fn)),
                    c.bad
               FROM c
-            $q$, y_expr, relation)
+            $q$, args, y_expr, relation)
           INTO res, bad USING m.name, threshold, m.family IN ('hinge', 'squared_hinge');
     END IF;
     IF bad > 0 THEN
