@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ooml's benchmark: how close a training pass comes to the cost of a bare
 # scan, end-to-end training against what users would do instead, parallel
-# passes, memory, and scoring.  Every ratio is measured side by side in one
-# run (medians of repeated runs), because this machine is small and noisy.
+# passes, memory, scoring, and the Hessian's BLAS arithmetic alone.  Every
+# ratio is measured side by side in one run (medians of repeated runs),
+# because this machine is small and noisy.
 #
 #   bash test/bench/bench.sh [--rows N] [--features D] [--reps R] [--big] [--quick]
 #
@@ -275,6 +276,17 @@ q -c "VACUUM ANALYZE bench.t_mult"
 MSEED="ooml.make_state('newton', 'multinomial', true, array_fill(0::float8, ARRAY[3 * ($D + 1)]), ARRAY[$D], ARRAY['label', 'x'])"
 T_MULT=$(ms "SELECT (s.r).loss FROM (SELECT ooml.pass($MSEED, array_position(ARRAY['a', 'b', 'c', 'd'], t.label) - 1, t.x) AS r FROM bench.t_mult AS t) AS s")
 row "multinomial Newton pass (4 classes), array layout" "$T_MULT ms" "$(ratio $T_MULT $P_newton_arr)x the binary Newton pass, $(ratio $T_MULT $F_ARR)x the floor"
+
+echo
+echo "-- 10. the Hessian's arithmetic alone: X'X of $ROWS rows x $((D + 1)) values in BLAS, rows in cache (test/bench/syrk.c)"
+if cc -O2 -o "$WORK/syrk" test/bench/syrk.c -lblas 2>/dev/null; then
+    "$WORK/syrk" "$ROWS" $((D + 1)) 2>/dev/null | while read -r k syrk gemm loop; do
+        row "blocks of $k rows: dsyrk (ooml's way) / dgemm / plain loop" "$syrk ms" "dgemm $gemm ms, loop $loop ms"
+    done
+    row "what a Newton pass adds to a gradient pass (section 2, array)" "$(awk -v a=$P_newton_arr -v b=$P_gradient_arr 'BEGIN { printf "%.1f", a - b }') ms"
+else
+    echo "(no C compiler or BLAS headers: skipped)"
+fi
 
 psql -X -q -d postgres -c "DROP DATABASE $DB"
 rm -rf "$WORK"
