@@ -77,6 +77,12 @@ pass_sql() { q -c "SELECT bench.pass_sql('$1', '$2', $D)"; }
 # table larger than a quarter of shared_buffers, read through a small ring
 # of buffers).  Sections 1 and 2 measure both, each pass next to its floor.
 prewarm() { q -c "SELECT pg_prewarm('$1')" >/dev/null; }
+# restart [OPTIONS]: stop and start the server, with postgresql.conf's
+# settings plus OPTIONS (pg_ctl restart would keep the last start's options)
+restart() {
+    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -m fast -w stop >/dev/null
+    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -l "$OOML_PGBASE/server.log" -w ${1:+-o "$1"} start >/dev/null
+}
 q -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm"
 
 echo
@@ -107,7 +113,7 @@ for layout in arr col; do
     done
 done
 echo "   b. the table read from the operating system's page cache (server restarted, shared buffers empty)"
-as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w restart >/dev/null
+restart
 for layout in arr col; do
     if [ $layout = arr ]; then floor=$(ms "SELECT sum(x[1]) FROM bench.t_arr"); else floor=$(ms "SELECT sum(c$D) FROM bench.t_col"); fi
     row "floor, $layout layout" "$floor ms"
@@ -166,7 +172,7 @@ if [ $QUICK = 0 ]; then
 fi
 
 echo
-echo "-- 5. parallel passes: the same pass with 0 and 2 workers"
+echo "-- 5. parallel passes: the same pass with 0 and 2 workers (tables read from the page cache, as in section 2b)"
 PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
 plan=$(q -c "$PAR EXPLAIN $(pass_sql gradient arr)" | grep -c 'Partial Aggregate' || true)
 defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
@@ -185,6 +191,14 @@ s=$(q -c "$SERIAL SELECT seconds FROM ooml.train_logreg('par0', 'bench.t_arr', '
 p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"
 row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
+# the same with the array table in shared buffers (it fits: section 2a)
+prewarm bench.t_arr
+for what in floor gradient newton; do
+    if [ $what = floor ]; then sql="SELECT sum(x[1]) FROM bench.t_arr"; else sql=$(pass_sql $what arr); fi
+    s=$(q -c "$SERIAL SELECT round(bench.ms(\$bench\$$sql\$bench\$, $REPS)::numeric, 1)" | tail -1)
+    p=$(q -c "$PAR SELECT round(bench.ms(\$bench\$$sql\$bench\$, $REPS)::numeric, 1)" | tail -1)
+    row "in shared buffers: $what, arr: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster"
+done
 
 echo
 echo "-- 6. memory: peak private memory (RssAnon) of the training backend"
@@ -239,11 +253,11 @@ if [ $QUICK = 0 ]; then
     size_mb=$(q -c "SELECT pg_table_size('bench.t_arr') / 1048576")
     big_sb=$(q -c "SHOW shared_buffers")
     sb=$(( size_mb / 20 )); [ $sb -lt 1 ] && sb=1
-    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w -o "-c shared_buffers=${sb}MB" restart >/dev/null
+    restart "-c shared_buffers=${sb}MB"
     q -c "$SERIAL SELECT ooml.train_logreg('small_pool', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" >/dev/null
     diff=$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'small_pool') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'mem1') b USING (i)")
     row "shared_buffers ${sb}MB (table ${size_mb}MB): coefficient difference" "$diff" "vs shared_buffers $big_sb"
-    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -w restart >/dev/null
+    restart
 fi
 
 echo
