@@ -85,14 +85,29 @@ restart() {
 }
 q -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm"
 
+# in_buffers TABLE: restart the server (shared buffers empty) and read TABLE
+# into shared buffers, where it alone fits
+in_buffers() { restart; prewarm "$1"; }
+
+# Both layouts' floors and passes with their table in shared buffers; the
+# rows are printed in sections 1 and 2a.
+for layout in arr col; do
+    if [ $layout = arr ]; then
+        in_buffers bench.t_arr
+        F_ARR=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
+        F_CNT=$(ms "SELECT count(*) FROM bench.t_arr")
+    else
+        in_buffers bench.t_col
+        F_COL=$(ms "SELECT sum(c$D) FROM bench.t_col")
+        F_COL1=$(ms "SELECT sum(c1) FROM bench.t_col")
+    fi
+    for kind in gradient newton qr; do
+        eval "P_${kind}_${layout}=$(ms "$(pass_sql $kind $layout)")"
+    done
+done
+
 echo
 echo "-- 1. the floor: bare sequential scans reading the feature values (serial; table in shared buffers)"
-prewarm bench.t_col
-F_COL=$(ms "SELECT sum(c$D) FROM bench.t_col")
-F_COL1=$(ms "SELECT sum(c1) FROM bench.t_col")
-prewarm bench.t_arr
-F_ARR=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
-F_CNT=$(ms "SELECT count(*) FROM bench.t_arr")
 row "SELECT sum(x[1]) FROM t_arr  (floor, array layout)" "$F_ARR ms"
 row "SELECT sum(c$D) FROM t_col   (floor, columns: deforms all $D)" "$F_COL ms"
 row "SELECT sum(c1) FROM t_col" "$F_COL1 ms"
@@ -100,16 +115,15 @@ row "SELECT count(*) FROM t_arr" "$F_CNT ms"
 
 echo
 echo "-- 2. one pass of each training aggregate (serial), and its ratio to the floor"
-echo "   a. the table in shared buffers (pg_prewarm), as in section 1"
+echo "   a. the table alone in shared buffers (server restarted, pg_prewarm), as in section 1"
 for layout in arr col; do
-    floor=$F_ARR; [ $layout = col ] && floor=$F_COL && prewarm bench.t_col
+    floor=$F_ARR; [ $layout = col ] && floor=$F_COL
     for kind in gradient newton qr; do
-        t=$(ms "$(pass_sql $kind $layout)")
+        t=$(eval echo "\$P_${kind}_${layout}")
         target=""
         [ $kind = gradient ] && target="[target <= 1.5]"
         [ $kind = newton ] && target="[target <= 2.0]"
         row "$kind pass, $layout layout" "$t ms" "$(ratio $t $floor)x floor $target"
-        eval "P_${kind}_${layout}=$t"
     done
 done
 echo "   b. the table read from the operating system's page cache (server restarted, shared buffers empty)"
@@ -191,8 +205,8 @@ s=$(q -c "$SERIAL SELECT seconds FROM ooml.train_logreg('par0', 'bench.t_arr', '
 p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"
 row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
-# the same with the array table in shared buffers (it fits: section 2a)
-prewarm bench.t_arr
+# the same with the array table in shared buffers (as in section 2a)
+in_buffers bench.t_arr
 for what in floor gradient newton; do
     if [ $what = floor ]; then sql="SELECT sum(x[1]) FROM bench.t_arr"; else sql=$(pass_sql $what arr); fi
     s=$(q -c "$SERIAL SELECT round(bench.ms(\$bench\$$sql\$bench\$, $REPS)::numeric, 1)" | tail -1)
