@@ -283,6 +283,30 @@ extern OomlReadStatus ooml_read_values(Datum d, OomlArgType t, int width,
 extern void ooml_read_error(OomlReadStatus status, const char *colname,
 							int width, int got) pg_attribute_noreturn();
 
+/*
+ * Read a value of the commonest scalar types inline, on the per-row paths
+ * (no call, no finiteness check); false for the other types, which
+ * ooml_read_values reads.
+ */
+static inline bool
+ooml_read_common(Datum d, OomlArgType t, double *dst)
+{
+	switch (t)
+	{
+		case OOML_ARG_FLOAT8:
+			*dst = DatumGetFloat8(d);
+			return true;
+		case OOML_ARG_INT4:
+			*dst = (double) DatumGetInt32(d);
+			return true;
+		case OOML_ARG_BOOL:
+			*dst = DatumGetBool(d) ? 1.0 : 0.0;
+			return true;
+		default:
+			return false;
+	}
+}
+
 /* Least squares by tall-skinny QR (lsq.c). */
 typedef struct OomlQrFit
 {

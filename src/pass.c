@@ -329,19 +329,10 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 
 		if (PG_ARGISNULL(first + i))
 			return NULL;
-		switch (types[i])
+		if (ooml_read_common(d, (OomlArgType) types[i], x + k))
 		{
-			case OOML_ARG_FLOAT8:
-				x[k++] = DatumGetFloat8(d);
-				continue;
-			case OOML_ARG_INT4:
-				x[k++] = (double) DatumGetInt32(d);
-				continue;
-			case OOML_ARG_BOOL:
-				x[k++] = DatumGetBool(d) ? 1.0 : 0.0;
-				continue;
-			default:
-				break;
+			k++;
+			continue;
 		}
 		status = ooml_read_values(d, (OomlArgType) types[i], widths[i], x + k,
 								  &got, false);

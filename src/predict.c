@@ -704,19 +704,10 @@ score_values(FunctionCallInfo fcinfo, OomlModel *m, double *result)
 
 		if (PG_ARGISNULL(i + 1))
 			return false;
-		switch (m->arg_types[i])
+		if (ooml_read_common(d, m->arg_types[i], x + k))
 		{
-			case OOML_ARG_FLOAT8:
-				x[k++] = DatumGetFloat8(d);
-				continue;
-			case OOML_ARG_INT4:
-				x[k++] = (double) DatumGetInt32(d);
-				continue;
-			case OOML_ARG_BOOL:
-				x[k++] = DatumGetBool(d) ? 1.0 : 0.0;
-				continue;
-			default:
-				break;
+			k++;
+			continue;
 		}
 		status = ooml_read_values(d, m->arg_types[i], m->widths[i], x + k, &got, false);
 		if (status == OOML_READ_NULL)
