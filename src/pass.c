@@ -386,6 +386,38 @@ sgd_step(OomlState *st, const OomlLayout *l, const double *xf, int off, int pb,
 	}
 }
 
+/*
+ * g += c [1, x]: a row's gradient term, c being its weight times dloss/deta,
+ * into one block of coefficients (the intercept first when off is 1).
+ */
+static inline void
+add_gradient(double *restrict g, int off, const double *restrict x, int nf, double c)
+{
+	if (off)
+		g[0] += c;
+	for (int j = 0; j < nf; j++)
+		g[off + j] += c * x[j];
+}
+
+/* A row's weighted first and second moments, into the state's sums. */
+static inline void
+add_moments(OomlState *st, const OomlLayout *l, const double *x, int off, int nf, double w)
+{
+	double	   *restrict sumx = OOML_SECTION(st, l->sumx, double);
+	double	   *restrict sumxx = OOML_SECTION(st, l->sumxx, double);
+
+	if (off)
+	{
+		sumx[0] += w;
+		sumxx[0] += w;
+	}
+	for (int j = 0; j < nf; j++)
+	{
+		sumx[off + j] += w * x[j];
+		sumxx[off + j] += w * x[j] * x[j];
+	}
+}
+
 /* Flush a Newton state's buffered rows into its Hessian when the buffer is full. */
 static inline void
 hess_row_done(OomlState *st, const OomlLayout *l)
@@ -541,15 +573,7 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 	}
 
 	for (int k = 0; k < q; k++)
-	{
-		double	   *restrict g = OOML_SECTION(st, l->grad, double) + (Size) k * pb;
-		const double c = w * d1[k];
-
-		if (off)
-			g[0] += c;
-		for (int j = 0; j < nf; j++)
-			g[off + j] += c * xf[j];
-	}
+		add_gradient(OOML_SECTION(st, l->grad, double) + (Size) k * pb, off, xf, nf, w * d1[k]);
 
 	if (l->hess)
 	{
@@ -586,21 +610,7 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 
 	/* the moments of the features, in the first block */
 	if (l->sumx)
-	{
-		double	   *sumx = OOML_SECTION(st, l->sumx, double);
-		double	   *sumxx = OOML_SECTION(st, l->sumxx, double);
-
-		if (off)
-		{
-			sumx[0] += w;
-			sumxx[0] += w;
-		}
-		for (int j = 0; j < nf; j++)
-		{
-			sumx[off + j] += w * xf[j];
-			sumxx[off + j] += w * xf[j] * xf[j];
-		}
-	}
+		add_moments(st, l, xf, off, nf, w);
 }
 
 /*
@@ -617,7 +627,6 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	const OomlFamily *fam;
 	const double *coef;
 	const double *xf;
-	double	   *grad;
 	int			p,
 				off,
 				nf;
@@ -784,17 +793,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
-	grad = OOML_SECTION(st, l.grad, double);
-	if (off)
-		grad[0] += w * d1;
-	{
-		double	   *restrict g = grad + off;
-		const double *restrict xv = xf;
-		const double a = w * d1;	/* a copy the compiler knows nothing aliases */
-
-		for (int j = 0; j < nf; j++)
-			g[j] += a * xv[j];
-	}
+	add_gradient(OOML_SECTION(st, l.grad, double), off, xf, nf, w * d1);
 
 	if (l.hess)
 	{
@@ -811,21 +810,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	}
 
 	if (l.sumx)
-	{
-		double	   *sumx = OOML_SECTION(st, l.sumx, double) + off;
-		double	   *sumxx = OOML_SECTION(st, l.sumxx, double) + off;
-
-		if (off)
-		{
-			sumx[-1] += w;
-			sumxx[-1] += w;
-		}
-		for (int j = 0; j < nf; j++)
-		{
-			sumx[j] += w * xf[j];
-			sumxx[j] += w * xf[j] * xf[j];
-		}
-	}
+		add_moments(st, &l, xf, off, nf, w);
 
 	PG_RETURN_POINTER(st);
 }

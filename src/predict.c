@@ -504,6 +504,47 @@ class_probabilities(const OomlModel *m, double *pr)
 }
 
 /*
+ * Read the value d (of type t) of feature i into dst.  Returns false when it
+ * holds a NULL; a value that is not finite, or an array of the wrong shape,
+ * is an error naming the feature.
+ */
+static inline bool
+read_feature(const OomlModel *m, int i, Datum d, OomlArgType t, double *dst)
+{
+	int			got = 1;
+	OomlReadStatus status;
+
+	if (ooml_read_common(d, t, dst))
+		status = isfinite(*dst) ? OOML_READ_OK : isnan(*dst) ? OOML_READ_NAN : OOML_READ_INF;
+	else
+		status = ooml_read_values(d, t, m->widths[i], dst, &got, true);
+	if (status == OOML_READ_NULL)
+		return false;
+	if (status != OOML_READ_OK)
+		ooml_read_error(status, m->features[i], m->widths[i], got);
+	return true;
+}
+
+/*
+ * Refuse a model that features given by position (an array, or a value
+ * per argument: form) cannot score: one with groups or an offset.
+ */
+static void
+check_positional(const OomlModel *m, const char *form)
+{
+	if (m->ngroupcols > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has one model per group, which %s cannot name", m->name, form),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the group columns.")));
+	if (m->offset)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model \"%s\" has an offset, which %s cannot carry", m->name, form),
+				 errhint("Score rows with ooml.predict(model, row); the row must have the column \"%s\".", m->offset)));
+}
+
+/*
  * The model's score for a row given as a record: features found by name.
  * Returns false when a feature (or the offset) is NULL.
  */
@@ -561,17 +602,9 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 	for (int i = 0; i < m->nfeatures; i++)
 	{
 		int			a = m->attidx[i];
-		int			got;
-		OomlReadStatus status;
 
-		if (m->isnull[a])
+		if (m->isnull[a] || !read_feature(m, i, m->values[a], m->types[i], m->x + k))
 			return false;
-		status = ooml_read_values(m->values[a], m->types[i], m->widths[i],
-								  m->x + k, &got, true);
-		if (status == OOML_READ_NULL)
-			return false;
-		if (status != OOML_READ_OK)
-			ooml_read_error(status, m->features[i], m->widths[i], got);
 		k += m->widths[i];
 	}
 	if (m->offset)
@@ -592,16 +625,7 @@ score_array(OomlModel *m, ArrayType *a, double *result)
 	int			got;
 	OomlReadStatus status;
 
-	if (m->ngroupcols > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model \"%s\" has one model per group, which a feature array cannot name", m->name),
-				 errhint("Score rows with ooml.predict(model, row); the row must have the group columns.")));
-	if (m->offset)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model \"%s\" has an offset, which a feature array cannot carry", m->name),
-				 errhint("Score rows with ooml.predict(model, row); the row must have the column \"%s\".", m->offset)));
+	check_positional(m, "a feature array");
 	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
 							  m->ncoef - k, m->x + k, &got, true);
 	if (status == OOML_READ_NULL)
@@ -638,16 +662,7 @@ map_values(FunctionCallInfo fcinfo, OomlModel *m)
 	int			nvalues = PG_NARGS() - 1;
 	OomlArgType *types;
 
-	if (m->ngroupcols > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model \"%s\" has one model per group, which feature values cannot name", m->name),
-				 errhint("Score rows with ooml.predict(model, row); the row must have the group columns.")));
-	if (m->offset)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model \"%s\" has an offset, which feature values cannot carry", m->name),
-				 errhint("Score rows with ooml.predict(model, row); the row must have the column \"%s\".", m->offset)));
+	check_positional(m, "feature values");
 	if (get_fn_expr_variadic(fcinfo->flinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -684,49 +699,22 @@ map_values(FunctionCallInfo fcinfo, OomlModel *m)
 
 /*
  * The model's score for feature values passed one argument each, after the
- * model's name; false when a value is NULL.  The common types are read
- * inline and the values checked for being finite at the end, all at once.
+ * model's name; false when a value is NULL.
  */
 static bool
 score_values(FunctionCallInfo fcinfo, OomlModel *m, double *result)
 {
-	int			k0 = m->intercept ? 1 : 0;
-	int			k = k0;
-	double	   *x = m->x;
+	int			k = m->intercept ? 1 : 0;
 
 	if (m->arg_types == NULL)
 		map_values(fcinfo, m);
 	for (int i = 0; i < m->nfeatures; i++)
 	{
-		Datum		d = PG_GETARG_DATUM(i + 1);
-		int			got;
-		OomlReadStatus status;
-
-		if (PG_ARGISNULL(i + 1))
+		if (PG_ARGISNULL(i + 1) ||
+			!read_feature(m, i, PG_GETARG_DATUM(i + 1), m->arg_types[i], m->x + k))
 			return false;
-		if (ooml_read_common(d, m->arg_types[i], x + k))
-		{
-			k++;
-			continue;
-		}
-		status = ooml_read_values(d, m->arg_types[i], m->widths[i], x + k, &got, false);
-		if (status == OOML_READ_NULL)
-			return false;
-		if (status != OOML_READ_OK)
-			ooml_read_error(status, m->features[i], m->widths[i], got);
 		k += m->widths[i];
 	}
-	for (int j = k0; j < k; j++)
-		if (unlikely(!isfinite(x[j])))
-		{
-			/* the feature of value j */
-			int			i = 0;
-
-			for (int end = k0 + m->widths[0]; end <= j; end += m->widths[++i])
-				;
-			ooml_read_error(isnan(x[j]) ? OOML_READ_NAN : OOML_READ_INF,
-							m->features[i], m->widths[i], 0);
-		}
 	*result = score(m, 0.0);
 	return true;
 }

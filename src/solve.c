@@ -255,9 +255,7 @@ ooml_condition_number(int n, const double *a)
 void
 ooml_syrk_add(int p, double *c, const double *rows, int m)
 {
-	if (m > 0)
-		cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, p, m, 1.0, rows, p,
-					1.0, c, p);
+	ooml_syrk_add_block(p, c, p, rows, m, 1.0);
 }
 
 /*
