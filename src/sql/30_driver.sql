@@ -86,6 +86,30 @@ BEGIN
 END
 $$;
 
+-- The pass aggregate's arguments after its state, in the order of the
+-- seed's names: the target, the weight and the offset if any, the features
+-- (expressions over the relation's alias t).
+CREATE FUNCTION ooml._pass_args(target_expr text, weight_col text, offset_col text, exprs text[])
+RETURNS text
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT concat_ws(', ', VARIADIC ARRAY[target_expr,
+                                          CASE WHEN weight_col IS NOT NULL THEN format('t.%I', weight_col) END,
+                                          CASE WHEN offset_col IS NOT NULL THEN format('t.%I', offset_col) END]
+                                    || exprs)
+$$;
+
+-- Which pass gives a fit's statistics at its final coefficients: Newton's,
+-- with the Hessian's standard errors, where it applies and fits in memory.
+CREATE FUNCTION ooml._stats_kind(lambda1 float8, is_svm boolean, np int)
+RETURNS text
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np) THEN 'newton' ELSE 'gradient' END
+$$;
+
 -- One row of ooml.training_log: a pass's objective, gradient norm, step and
 -- the seconds since the training started at t0.
 CREATE FUNCTION ooml._log_pass(model_name text, pass int, loss float8, grad_norm float8,
@@ -404,10 +428,8 @@ BEGIN
                                   WHEN 'lbfgs' THEN 1e-8 WHEN 'sgd' THEN 1e-4 ELSE 1e-7 END);
     names := ARRAY[target_col] || feature_cols || CASE WHEN has_w THEN ARRAY[weight_col] ELSE '{}'::text[] END
              || CASE WHEN has_off THEN ARRAY[offset_col] ELSE '{}'::text[] END;
-    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, %s, %s%s%s) AS r FROM %s AS t) AS s',
-                       target_expr, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
-                       CASE WHEN has_off THEN format('t.%I, ', offset_col) ELSE '' END,
-                       array_to_string(exprs, ', '), rel);
+    pass_sql := format('SELECT (s.r).* FROM (SELECT ooml.pass($1, %s) AS r FROM %s AS t) AS s',
+                       ooml._pass_args(target_expr, weight_col, offset_col, exprs), rel);
 
     IF opt IN ('newton', 'normal', 'qr')
        AND NOT ooml._state_fits(CASE WHEN opt = 'qr' AND lambda1 = 0 THEN 'qr' ELSE 'newton' END, np) THEN
@@ -427,21 +449,21 @@ BEGIN
                                    FROM unnest(exprs, dims) AS u(e, dm) WHERE dm > 0)
                         || CASE WHEN has_w THEN ARRAY[format('t.%I IS NOT NULL', weight_col)] ELSE '{}'::text[] END);
         IF group_cols IS NULL THEN
-        EXECUTE format('SELECT array_agg(coalesce(c.w, 0) ORDER BY g.k) FROM pg_catalog.generate_series(0, %s) AS g(k) '
-                       'LEFT JOIN (SELECT %s AS k, pg_catalog.sum(%s)::float8 AS w FROM %s AS t WHERE %s GROUP BY 1) AS c ON c.k = g.k',
-                       n_class - 1, target_expr, CASE WHEN has_w THEN format('t.%I', weight_col) ELSE '1' END,
-                       rel, row_filter)
-           INTO class_w;
-        IF (SELECT count(*) FROM unnest(class_w) w WHERE w > 0) < n_class THEN
-            RAISE EXCEPTION 'class "%" of target column "%" has no rows to learn from',
-                            labels[(SELECT min(i) FROM unnest(class_w) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col
-                USING ERRCODE = 'data_exception',
-                      DETAIL = 'Its rows have a NULL in a feature or the weight, or a weight of 0.';
-        END IF;
+            EXECUTE format('SELECT array_agg(coalesce(c.w, 0) ORDER BY g.k) FROM pg_catalog.generate_series(0, %s) AS g(k) '
+                           'LEFT JOIN (SELECT %s AS k, pg_catalog.sum(%s)::float8 AS w FROM %s AS t WHERE %s GROUP BY 1) AS c ON c.k = g.k',
+                           n_class - 1, target_expr, CASE WHEN has_w THEN format('t.%I', weight_col) ELSE '1' END,
+                           rel, row_filter)
+               INTO class_w;
+            IF (SELECT count(*) FROM unnest(class_w) w WHERE w > 0) < n_class THEN
+                RAISE EXCEPTION 'class "%" of target column "%" has no rows to learn from',
+                                labels[(SELECT min(i) FROM unnest(class_w) WITH ORDINALITY u(w, i) WHERE NOT w > 0)], target_col
+                    USING ERRCODE = 'data_exception',
+                          DETAIL = 'Its rows have a NULL in a feature or the weight, or a weight of 0.';
+            END IF;
         END IF;
     END IF;
 
-    ---- the model row, written after every pass
+    ---- the model row, written now and completed at the end
     IF EXISTS (SELECT 1 FROM ooml.models m WHERE m.name = model_name) THEN
         IF NOT do_replace THEN
             RAISE EXCEPTION 'model "%" already exists', model_name
@@ -544,7 +566,6 @@ BEGIN
                   ELSE r.loss END;
         alpha := CASE WHEN opt IN ('gd', 'lbfgs') THEN gst.alpha WHEN kind = 'sgd' THEN gst.lr
                       WHEN opt IN ('qr', 'normal') AND lambda1 = 0 THEN NULL ELSE gst.step END;
-        rejected := kind = 'newton' AND opt NOT IN ('qr', 'normal') OR lambda1 > 0;
         rejected := kind = 'newton' AND ooml._armijo_rejects(gst, f);
         gst := ooml._opt_step(gst, r, opt, tol, passes, max_passes, lambda1, lambda2, with_intercept, p,
                               terms, rel, target_col, lnk);
@@ -569,30 +590,17 @@ BEGIN
     beta := gst.beta;
     is_converged := gst.converged;
 
-    ---- the statistics pass, at the final weights
-    IF opt IN ('qr', 'normal') AND lambda1 = 0 THEN
-        NULL;   -- the one pass gave them
-    ELSIF lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np) THEN
-        r := ooml._run_pass(pass_sql, ooml._seed('newton', fam_key, with_intercept, beta, widths, names,
-                                                  lambda2, pw, has_w, has_offset => has_off, stats => true));
-    ELSE
-        r := ooml._run_pass(pass_sql, ooml._seed('gradient', fam_key, with_intercept, beta, widths, names,
-                                                  lambda2, pw, has_w, has_offset => has_off));
-    END IF;
+    ---- the statistics pass, at the final weights (a one-pass least-squares
+    ---- fit has them already)
     IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
+        kind := ooml._stats_kind(lambda1, is_svm, np);
+        r := ooml._run_pass(pass_sql, ooml._seed(kind, fam_key, with_intercept, beta, widths, names,
+                                                  lambda2, pw, has_w, has_offset => has_off, stats => kind = 'newton'));
         passes := passes + 1;
         PERFORM ooml._log_pass(model_name, passes, r.loss + ooml._weighted_l1(beta, l1w), r.grad_norm,
                                NULL, t0);
     END IF;
-    IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
-        RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
-            USING ERRCODE = 'data_exception',
-                  DETAIL = format('The fitted probabilities of %s rows are numerically 0 or 1: some features, or a combination of them, separate the classes, and the maximum-likelihood coefficients are infinite.', r.n_boundary),
-                  HINT = 'Add a ridge penalty (for example l2 => 0.01), or remove the features that separate the classes.';
-    END IF;
-    IF r.rank < np THEN
-        PERFORM ooml._singular(r, ooml._class_terms(terms, labels, fam), fam, lambda2);
-    END IF;
+    PERFORM ooml._check_fit(r, fam, lambda1, lambda2, np, ooml._class_terms(terms, labels, fam));
     IF NOT is_converged THEN
         RAISE WARNING 'ooml: model "%" did not converge in % passes', model_name, max_passes
             USING HINT = 'Raise max_iter, or loosen the tolerance; the model was stored with converged = false.';
@@ -692,6 +700,28 @@ BEGIN
                         CASE WHEN r.sum_y = 0 THEN '0 (false)' ELSE '1 (true)' END
             USING ERRCODE = 'data_exception',
                   HINT = 'A classifier needs rows of both classes.';
+    END IF;
+END
+$$;
+
+-- The checks of a fit at its final coefficients, from the statistics pass
+-- r: a logistic regression without penalty whose probabilities reach 0 or 1
+-- (separable classes), and a rank-deficient Hessian or Gram matrix.
+CREATE FUNCTION ooml._check_fit(r ooml.pass_result, fam text, lambda1 float8, lambda2 float8, np int,
+                                terms text[])
+RETURNS void
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
+        RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
+            USING ERRCODE = 'data_exception',
+                  DETAIL = format('The fitted probabilities of %s rows are numerically 0 or 1: some features, or a combination of them, separate the classes, and the maximum-likelihood coefficients are infinite.', r.n_boundary),
+                  HINT = 'Add a ridge penalty (for example l2 => 0.01), or remove the features that separate the classes.';
+    END IF;
+    IF r.rank < np THEN
+        PERFORM ooml._singular(r, terms, fam, lambda2);
     END IF;
 END
 $$;
@@ -903,11 +933,9 @@ BEGIN
 
 
     pass_sql := format('SELECT pg_catalog.array_agg(s.gid ORDER BY s.gid), pg_catalog.array_agg(s.r ORDER BY s.gid) '
-                       'FROM (SELECT g.gid, ooml.pass(g.seed, %s, %s%s%s) AS r FROM %s AS t JOIN %I AS g ON %s '
+                       'FROM (SELECT g.gid, ooml.pass(g.seed, %s) AS r FROM %s AS t JOIN %I AS g ON %s '
                        'WHERE g.seed IS NOT NULL GROUP BY g.gid) AS s',
-                       target_expr, CASE WHEN has_w THEN format('t.%I, ', weight_col) ELSE '' END,
-                       CASE WHEN has_off THEN format('t.%I, ', offset_col) ELSE '' END,
-                       array_to_string(exprs, ', '), rel, gt,
+                       ooml._pass_args(target_expr, weight_col, offset_col, exprs), rel, gt,
                        (SELECT string_agg(format('t.%I = g.k%s', c, o), ' AND ' ORDER BY o)
                           FROM unnest(group_cols) WITH ORDINALITY u(c, o)));
 
@@ -957,9 +985,8 @@ BEGIN
     IF do_standardize OR opt IN ('gd', 'lbfgs', 'sgd') OR is_glm THEN
         PERFORM ooml._group_seeds(gt, gs, 'gradient', with_intercept, widths, names, lambda2, has_w, has_off,
                                   moments => true);
-        EXECUTE pass_sql INTO gids, results;
         passes := 1;
-        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        SELECT * INTO gids, results FROM ooml._run_groups_pass(pass_sql, model_name, passes, t0);
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             CONTINUE WHEN g.status <> 'active';
@@ -991,9 +1018,8 @@ BEGIN
     -- gradient methods: the objective where the start moved away from 0
     IF opt IN ('gd', 'lbfgs') AND (is_glm OR multi) AND with_intercept THEN
         PERFORM ooml._group_seeds(gt, gs, 'gradient', with_intercept, widths, names, lambda2, has_w, has_off);
-        EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
-        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        SELECT * INTO gids, results FROM ooml._run_groups_pass(pass_sql, model_name, passes, t0);
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             CONTINUE WHEN g.status <> 'active';
@@ -1021,9 +1047,8 @@ BEGIN
                                   stats => opt = 'normal' AND lambda1 = 0, solve => opt = 'normal' AND lambda1 = 0,
                                   lambda1 => CASE WHEN kind = 'sgd' THEN lambda1 ELSE 0 END,
                                   hessian => lambda1 > 0 AND kind = 'newton');
-        EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
-        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        SELECT * INTO gids, results FROM ooml._run_groups_pass(pass_sql, model_name, passes, t0);
         IF be_verbose THEN
             RAISE NOTICE 'ooml: pass %: % groups, % s', passes, n_active,
                 round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3);
@@ -1048,7 +1073,7 @@ BEGIN
 
     ---- the statistics pass, at each group's final coefficients
     IF NOT (opt IN ('qr', 'normal') AND lambda1 = 0) THEN
-        stats_kind := CASE WHEN lambda1 = 0 AND NOT is_svm AND ooml._state_fits('newton', np_max) THEN 'newton' ELSE 'gradient' END;
+        stats_kind := ooml._stats_kind(lambda1, is_svm, np_max);
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             IF g.status = 'done' THEN
@@ -1058,9 +1083,8 @@ BEGIN
         END LOOP;
         PERFORM ooml._group_seeds(gt, gs, stats_kind, with_intercept, widths, names, lambda2, has_w, has_off,
                                   stats => stats_kind = 'newton');
-        EXECUTE pass_sql INTO gids, results;
         passes := passes + 1;
-        PERFORM ooml._log_groups_pass(model_name, passes, results, t0);
+        SELECT * INTO gids, results FROM ooml._run_groups_pass(pass_sql, model_name, passes, t0);
         FOR j IN 1 .. n_groups LOOP
             g := gs[j];
             CONTINUE WHEN g.status <> 'active';
@@ -1068,13 +1092,7 @@ BEGIN
             g.status := 'done';
             g.passes := g.passes + 1;   -- its own passes, and this one
             BEGIN
-                IF g.fam = 'binomial' AND lambda2 = 0 AND lambda1 = 0 AND r.n_boundary > 0 THEN
-                    RAISE EXCEPTION 'logistic regression did not converge: the classes are separable'
-                        USING ERRCODE = 'data_exception';
-                END IF;
-                IF r.rank < g.np THEN
-                    PERFORM ooml._singular(r, ooml._class_terms(terms, g.classes, g.fam), g.fam, lambda2);
-                END IF;
+                PERFORM ooml._check_fit(r, g.fam, lambda1, lambda2, g.np, ooml._class_terms(terms, g.classes, g.fam));
             EXCEPTION WHEN data_exception THEN
                 g.status := 'failed';
                 g.message := SQLERRM;
@@ -1175,15 +1193,20 @@ AS $$
     SELECT results[array_position(gids, j)]
 $$;
 
--- A grouped pass in ooml.training_log: the mean objective and the largest
--- gradient norm over the groups it evaluated.
-CREATE FUNCTION ooml._log_groups_pass(model_name text, pass int, results ooml.pass_result[], t0 timestamptz)
-RETURNS void
-LANGUAGE sql VOLATILE SECURITY INVOKER
+-- Run grouped pass number pass (pass_sql of ooml._train_groups): the ids of
+-- the groups it saw and their results, in the same order.  It goes into
+-- ooml.training_log with the mean objective and the largest gradient norm
+-- over those groups.
+CREATE FUNCTION ooml._run_groups_pass(pass_sql text, model_name text, pass int, t0 timestamptz,
+                                      OUT gids int[], OUT results ooml.pass_result[])
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ooml._log_pass(model_name, pass, (SELECT avg(r.loss) FROM unnest(results) r),
-                          (SELECT max(r.grad_norm) FROM unnest(results) r), NULL, t0)
+BEGIN
+    EXECUTE pass_sql INTO gids, results;
+    PERFORM ooml._log_pass(model_name, pass, (SELECT avg(x.loss) FROM unnest(results) x),
+                           (SELECT max(x.grad_norm) FROM unnest(results) x), NULL, t0);
+END
 $$;
 
 -- Grouped L-BFGS and gradient descent: the loops of ooml._train_glm cut at
