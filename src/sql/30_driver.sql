@@ -1216,6 +1216,19 @@ $$;
 -- is the same, so a group's iterates are those of the group trained alone.
 -- A group ends with status 'done' and beta its final coefficients; while
 -- active, beta is the point the next pass evaluates.
+CREATE FUNCTION ooml._descent_end(g ooml._group_state, with_intercept boolean, p int)
+RETURNS ooml._group_state
+LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- the end of a descent: its last accepted point, in the features' units
+    g.status := 'done';
+    g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
+    RETURN g;
+END
+$$;
+
 CREATE FUNCTION ooml._lbfgs_begin(g ooml._group_state, tol float8, passes int, max_passes int,
                                   lambda1 float8, with_intercept boolean, p int)
 RETURNS ooml._group_state
@@ -1226,9 +1239,7 @@ BEGIN
     g.pg := ooml._pseudo_gradient(g.gamma, g.gval, g.l1g);
     IF ooml._norm_inf(g.pg) <= tol OR passes >= max_passes THEN
         g.converged := ooml._norm_inf(g.pg) <= tol;
-        g.status := 'done';
-        g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
-        RETURN g;
+        RETURN ooml._descent_end(g, with_intercept, p);
     END IF;
     g.d := ooml._lbfgs_direction(g.pg, g.hist_s, g.hist_y);
     IF lambda1 > 0 THEN
@@ -1273,18 +1284,17 @@ AS $$
 DECLARE
     f_new   float8 := r.loss + ooml._weighted_l1(g.gamma_new, g.l1g);
     g_new   float8[] := ooml._grad_to_std(r.gradient, g.mean, g.sd, with_intercept, p);
+    -- sufficient decrease (Armijo), along the projected step with l1
+    decrease boolean := f_new <= g.f + 1e-4 * (CASE WHEN lambda1 > 0
+                                                    THEN ooml._dot(g.pg, ooml._axpy(-1, g.gamma, g.gamma_new))
+                                                    ELSE g.alpha * g.gd_slope END);
     s       float8[];
     sy      float8;
     np      int := cardinality(g.gamma);
 BEGIN
     g.ls_evals := g.ls_evals + 1;
-    IF NOT (f_new <= g.f + 1e-4 * (CASE WHEN lambda1 > 0
-                                        THEN ooml._dot(g.pg, ooml._axpy(-1, g.gamma, g.gamma_new))
-                                        ELSE g.alpha * g.gd_slope END))
-       OR (lambda1 = 0 AND ooml._dot(g_new, g.d) < 0.9 * g.gd_slope) THEN
-        IF NOT (f_new <= g.f + 1e-4 * (CASE WHEN lambda1 > 0
-                                            THEN ooml._dot(g.pg, ooml._axpy(-1, g.gamma, g.gamma_new))
-                                            ELSE g.alpha * g.gd_slope END)) THEN
+    IF NOT decrease OR (lambda1 = 0 AND ooml._dot(g_new, g.d) < 0.9 * g.gd_slope) THEN
+        IF NOT decrease THEN
             g.hi := g.alpha;                                   -- too long
             g.alpha := (g.lo + g.hi) / 2;
         ELSE
@@ -1293,15 +1303,11 @@ BEGIN
         END IF;
         IF g.ls_evals >= 5 AND abs(f_new - g.f) <= 4e-16 * abs(g.f) THEN
             g.converged := true;
-            g.status := 'done';
-            g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
-            RETURN g;
+            RETURN ooml._descent_end(g, with_intercept, p);
         END IF;
         IF passes >= max_passes OR g.ls_evals >= 30 THEN
             IF NOT (f_new < g.f) THEN
-                g.status := 'done';
-                g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
-                RETURN g;
+                RETURN ooml._descent_end(g, with_intercept, p);
             END IF;
             -- (the last trial decreased the objective: take it)
         ELSE
@@ -1336,13 +1342,9 @@ BEGIN
     IF ooml._norm_inf(ooml._axpy(-1, ooml._prox_l1(ooml._axpy(-g.alpha, g.gval, g.gamma), ooml._scale(g.alpha, g.l1g)),
                                  g.gamma)) / g.alpha <= tol THEN
         g.converged := true;
-        g.status := 'done';
+        RETURN ooml._descent_end(g, with_intercept, p);
     ELSIF passes >= max_passes THEN
-        g.status := 'done';
-    END IF;
-    IF g.status = 'done' THEN
-        g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
-        RETURN g;
+        RETURN ooml._descent_end(g, with_intercept, p);
     END IF;
     RETURN ooml._gd_trial(g, with_intercept, p);
 END
@@ -1375,13 +1377,9 @@ BEGIN
     IF NOT (f_new <= (SELECT max(v) FROM unnest(g.fwin) v) - 0.5e-4 / g.alpha * ooml._dot(s, s)) THEN
         IF abs(f_new - g.f) <= 4e-16 * abs(g.f) AND g.alpha < 1e-6 THEN
             g.converged := true;        -- flat to machine precision: the minimum
-            g.status := 'done';
+            RETURN ooml._descent_end(g, with_intercept, p);
         ELSIF passes >= max_passes OR g.alpha < 1e-20 THEN
-            g.status := 'done';
-        END IF;
-        IF g.status = 'done' THEN
-            g.beta := ooml._from_std(g.gamma, g.mean, g.sd, with_intercept, p);
-            RETURN g;
+            RETURN ooml._descent_end(g, with_intercept, p);
         END IF;
         g.alpha := g.alpha / 4;
         RETURN ooml._gd_trial(g, with_intercept, p);
