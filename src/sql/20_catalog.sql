@@ -28,8 +28,8 @@ CREATE TABLE ooml.models (
     stats           jsonb NOT NULL DEFAULT '{}',
     options         jsonb NOT NULL DEFAULT '{}',
     trained_at      timestamptz NOT NULL DEFAULT now(),
-    -- a multinomial model has one block of terms per class after the first
     group_by        text[],             -- grouped: the group columns (models in ooml.model_groups)
+    -- a multinomial model has one block of terms per class after the first
     CHECK (group_by IS NOT NULL OR cardinality(coef) = cardinality(terms) *
            CASE WHEN family = 'multinomial' THEN cardinality(classes) - 1 ELSE 1 END),
     CHECK (cardinality(features) = cardinality(feature_dims))

@@ -194,27 +194,22 @@ BEGIN
         RAISE EXCEPTION 'model "%" does not exist', coefficients.model
             USING ERRCODE = 'undefined_object', HINT = 'The models are listed in ooml.models.';
     END IF;
-    IF m.group_by IS NOT NULL THEN
-        -- the trained groups, in the order of their values
-        RETURN QUERY
-            SELECT g.group_key,
-                   CASE WHEN m.family = 'multinomial' THEN g.classes[2 + (u.o - 1) / cardinality(m.terms)] END,
-                   m.terms[1 + (u.o - 1) % cardinality(m.terms)], u.b, u.se, u.b / u.se,
-                   ooml.p_value(u.b / u.se,
-                                CASE WHEN g.stats->>'test' = 't' THEN (g.stats->>'df_residual')::float8 END)
-              FROM ooml.model_groups g, unnest(g.coef, g.std_err) WITH ORDINALITY AS u(b, se, o)
-             WHERE g.model = m.name AND g.status = 'trained'
-             ORDER BY g.group_no, u.o;
-        RETURN;
-    END IF;
+    -- the model's coefficients, or a grouped model's trained groups in the
+    -- order of their values
     RETURN QUERY
-        SELECT NULL::jsonb,
-               CASE WHEN m.family = 'multinomial' THEN m.classes[2 + (u.o - 1) / cardinality(m.terms)] END,
+        SELECT x.group_key,
+               CASE WHEN m.family = 'multinomial' THEN x.classes[2 + (u.o - 1) / cardinality(m.terms)] END,
                m.terms[1 + (u.o - 1) % cardinality(m.terms)], u.b, u.se, u.b / u.se,
                ooml.p_value(u.b / u.se,
-                            CASE WHEN m.stats->>'test' = 't' THEN (m.stats->>'df_residual')::float8 END)
-          FROM unnest(m.coef, m.std_err) WITH ORDINALITY AS u(b, se, o)
-         ORDER BY u.o;
+                            CASE WHEN x.stats->>'test' = 't' THEN (x.stats->>'df_residual')::float8 END)
+          FROM (SELECT NULL::jsonb AS group_key, 0 AS group_no, m.classes, m.coef, m.std_err, m.stats
+                 WHERE m.group_by IS NULL
+                UNION ALL
+                SELECT g.group_key, g.group_no, g.classes, g.coef, g.std_err, g.stats
+                  FROM ooml.model_groups g
+                 WHERE m.group_by IS NOT NULL AND g.model = m.name AND g.status = 'trained') AS x,
+               unnest(x.coef, x.std_err) WITH ORDINALITY AS u(b, se, o)
+         ORDER BY x.group_no, u.o;
 END
 $$;
 COMMENT ON FUNCTION ooml.coefficients IS 'coefficients of a model: estimate, standard error, z or t statistic, p-value';
