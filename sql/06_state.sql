@@ -81,3 +81,26 @@ SELECT err($$SELECT ooml.pass_transfn(NULL, ooml.make_state('gradient', 'binomia
 SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), VARIADIC ARRAY[1, 2]) FROM mtcars$$);
 SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'x', 'z']), am, hp) FROM mtcars$$);
 SELECT err($$SELECT ooml.pass(NULL::ooml.state, am, hp) FROM mtcars$$);
+-- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
+-- too wide to buffer (here 1,101 values) one at a time: the loss and
+-- gradient of each (per row) agree with the same sums written in SQL.  200
+-- rows: three full blocks of 64 and 8 rows still buffered when the pass ends.
+CREATE TABLE blk AS
+SELECT (i % 3 = 0) AS y, sin(i)::float8 AS a, cos(i * 0.7)::float8 AS b,
+       ARRAY(SELECT sin(i * j) FROM generate_series(1, 1100) j)::float8[] AS xs
+  FROM generate_series(1, 200) i;
+WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.5 * a - 0.3 * b))) AS mu, y::int AS yy, a, b FROM blk),
+     ref AS (SELECT avg(-yy * ln(mu) - (1 - yy) * ln(1 - mu)) AS loss,
+                    ARRAY[avg(mu - yy), avg((mu - yy) * a), avg((mu - yy) * b)] AS g FROM r)
+SELECT kind,
+       abs((p).loss - ref.loss) < 1e-12 * ref.loss AS loss_matches,
+       (SELECT max(abs(u - v)) FROM unnest((p).gradient, ref.g) AS t(u, v)) < 1e-12 AS gradient_matches
+  FROM (SELECT k AS kind, (SELECT ooml.pass(ooml.make_state(k, 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk) AS p
+          FROM unnest(ARRAY['gradient', 'newton']) k) s, ref;
+WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.001 * (SELECT sum(v) FROM unnest(xs) v)))) AS mu, y::int AS yy, xs FROM blk),
+     ref AS (SELECT avg(-yy * ln(mu) - (1 - yy) * ln(1 - mu)) AS loss,
+                    ARRAY[avg(mu - yy), avg((mu - yy) * xs[1]), avg((mu - yy) * xs[1100])] AS g FROM r),
+     p AS (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, array_cat(ARRAY[0.1], array_fill(0.001, ARRAY[1100]))::float8[], ARRAY[1100], ARRAY['y', 'xs']), y, xs) AS p FROM blk)
+SELECT abs((p).loss - ref.loss) < 1e-12 * ref.loss AS wide_loss_matches,
+       greatest(abs((p).gradient[1] - ref.g[1]), abs((p).gradient[2] - ref.g[2]), abs((p).gradient[1101] - ref.g[3])) < 1e-12 AS wide_gradient_matches
+  FROM p, ref;

@@ -53,9 +53,14 @@
  *							upper triangle, column-major)
  *	double	raug[q^2]		R factor of [X y], q = ncoef + 1 (QR only)
  *	double	qbuf[B * q]		rows waiting to be folded into raug (QR, one
- *							column after the other), or the rows sqrt(d2loss) x
- *							waiting to be added to hess by one dsyrk (NEWTON:
- *							B * ncoef, one row after the other)
+ *							column after the other); GRADIENT and NEWTON with
+ *							one linear predictor: the rows [1, x] waiting to
+ *							be computed as a block (B = ooml_block_rows rows of
+ *							ncoef values, one row after the other); NEWTON with
+ *							several: the rows' values and w times their
+ *							curvature (see ooml_newton_block_rows)
+ *	double	pend[3 B]		GRADIENT and NEWTON: the buffered rows' targets,
+ *							then their weights, then their offsets
  *	double	gram[2 q^2]		[X y]'[X y] in double-double (QR with REFINE):
  *							the high parts, then the low parts
  *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
@@ -65,7 +70,7 @@
  *	double	xbuf[ncoef]		scratch for the current row; not serialized
  */
 #define OOML_STATE_MAGIC	0x4F4F4D4C	/* "OOML" */
-#define OOML_STATE_VERSION	1
+#define OOML_STATE_VERSION	2
 
 /* Upper bounds that keep a (possibly hostile) state's sizes sane. */
 #define OOML_MAX_COEF		10000000
@@ -84,6 +89,12 @@ typedef enum OomlPassKind
 
 /* rows a QR or Newton state buffers before folding them in with BLAS */
 #define OOML_QR_BLOCK		64
+
+/*
+ * most values a gradient state buffers (B rows of ncoef): wider rows are
+ * computed one by one, without a buffer
+ */
+#define OOML_GRAD_BUF_VALUES 8192
 
 /* most coefficients of a QR pass that refines (its cost per row is O(p^2)) */
 #define OOML_REFINE_MAX_COEF 64
@@ -112,7 +123,7 @@ typedef struct OomlState
 	int32		ncoef;			/* number of coefficients, p */
 	int32		names_len;		/* bytes in the names section */
 	int32		target_type;	/* OomlArgType of the target (0 = unset) */
-	int32		nbuf;			/* QR, NEWTON: rows in qbuf */
+	int32		nbuf;			/* rows in qbuf */
 	int32		weight_type;	/* OomlArgType of the row weight (0 = none) */
 	int64		n_rows;			/* rows used */
 	int64		n_skipped;		/* rows skipped for a NULL */
@@ -143,6 +154,7 @@ typedef struct OomlLayout
 	Size		hess;			/* 0 if absent */
 	Size		raug;			/* 0 if absent */
 	Size		qbuf;			/* 0 if absent */
+	Size		pend;			/* 0 if absent */
 	Size		gram;			/* 0 if absent */
 	Size		sumx;			/* 0 if absent */
 	Size		sumxx;			/* 0 if absent */
@@ -165,6 +177,7 @@ extern const char *ooml_state_name(const OomlState *st, int i);
 extern int64 ooml_state_bytes(int kind, int64 ncoef);
 extern int	ooml_state_predictors(const OomlState *st, const OomlLayout *l);
 extern int	ooml_newton_block_rows(int ncoef, int nlp);
+extern int	ooml_block_rows(int kind, int64 ncoef);
 
 #define OOML_SECTION(st, off, type)	((type *) ((char *) (st) + (off)))
 
@@ -377,6 +390,8 @@ extern void ooml_cholesky_inverse_diag(int n, const double *chol, double *d);
 extern int	ooml_rank_pivots(int n, const double *a, int *piv);
 extern double ooml_condition_number(int n, const double *a);
 extern void ooml_syrk_add(int p, double *c, const double *rows, int m);
+extern void ooml_rows_dot(int p, int m, const double *rows, const double *b, double *out);
+extern void ooml_rows_axpy(int p, int m, const double *rows, const double *c, double *g);
 extern void ooml_syrk_add_block(int n, double *c, int ldc, const double *rows, int m,
 								double alpha);
 extern void ooml_tsqr_add(int q, double *r, double *rows, int m, int ldrows,

@@ -182,6 +182,16 @@ bad_target(const OomlState *st, double y)
 }
 
 /*
+ * Rows a state computes as a block (compute_block), given its number of
+ * linear predictors: 0 when it computes each row as it comes.
+ */
+static inline int
+block_rows(const OomlState *st, int nlp)
+{
+	return nlp == 1 ? ooml_block_rows(st->kind, st->ncoef) : 0;
+}
+
+/*
  * The layout of the state at hand, cached in fn_extra for the state it was
  * computed for (the state is updated in place, so every row after the
  * first hits the cache; without a cache it is merely recomputed).
@@ -200,51 +210,62 @@ typedef struct LayoutCache
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
 	int			brows;			/* Newton: rows buffered per fold */
+	int			block;			/* rows computed as a block (0: one by one) */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
 } LayoutCache;
 
-static inline LayoutCache *
-layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
+/* Fill the cache for st: layout_of's slow path, out of line. */
+static pg_noinline LayoutCache *
+layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 {
 	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
+	const int32 *types;
 
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LayoutCache));
 		fcinfo->flinfo->fn_extra = c;
 	}
-	if (c->st != st || c->kind != st->kind || c->flags != st->flags ||
-		c->nargs != st->nargs || c->ncoef != st->ncoef || c->names_len != st->names_len)
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &c->l);
+	types = OOML_SECTION(st, c->l.types, const int32);
+	c->all_float8 = true;
+	for (int i = 0; i < st->nargs; i++)
+		if (types[i] != OOML_ARG_FLOAT8)
+			c->all_float8 = false;
+	c->nlp = ooml_state_predictors(st, &c->l);
+	c->pb = st->ncoef / c->nlp;
+	c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
+	c->block = block_rows(st, c->nlp);
+	c->offset_type = (st->flags & OOML_FLAG_OFFSET) ?
+		ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st))) : OOML_ARG_UNSET;
+	if (c->nlp > 1)
 	{
-		const int32 *types;
-
-		ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &c->l);
-		types = OOML_SECTION(st, c->l.types, const int32);
-		c->all_float8 = true;
-		for (int i = 0; i < st->nargs; i++)
-			if (types[i] != OOML_ARG_FLOAT8)
-				c->all_float8 = false;
-		c->nlp = ooml_state_predictors(st, &c->l);
-		c->pb = st->ncoef / c->nlp;
-		c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
-		c->offset_type = (st->flags & OOML_FLAG_OFFSET) ?
-			ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st))) : OOML_ARG_UNSET;
-		if (c->nlp > 1)
-		{
-			if (c->scratch)
-				pfree(c->scratch);
-			c->scratch = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-											sizeof(double) * (2 * (Size) c->nlp +
-															  (Size) c->nlp * (c->nlp + 1) / 2 + c->pb));
-		}
-		c->st = st;
-		c->kind = st->kind;
-		c->flags = st->flags;
-		c->nargs = st->nargs;
-		c->ncoef = st->ncoef;
-		c->names_len = st->names_len;
+		if (c->scratch)
+			pfree(c->scratch);
+		c->scratch = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+										sizeof(double) * (2 * (Size) c->nlp +
+														  (Size) c->nlp * (c->nlp + 1) / 2 + c->pb));
 	}
+	c->st = st;
+	c->kind = st->kind;
+	c->flags = st->flags;
+	c->nargs = st->nargs;
+	c->ncoef = st->ncoef;
+	c->names_len = st->names_len;
+	return c;
+}
+
+/* The layout of st, from the cache when it was computed for st. */
+static inline LayoutCache *
+layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
+{
+	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
+
+	if (unlikely(c == NULL || c->st != st || c->kind != st->kind ||
+				 c->flags != st->flags || c->nargs != st->nargs ||
+				 c->ncoef != st->ncoef || c->names_len != st->names_len))
+		c = layout_compute(fcinfo, st);
 	*l = c->l;
 	return c;
 }
@@ -266,18 +287,16 @@ check_finite_row(const OomlState *st, const OomlLayout *l, const double *xf)
 }
 
 /*
- * Read a row's feature values.  Returns a pointer to them (intercept
- * excluded), or NULL when the row is to be skipped for a NULL.  The values
- * land in the state's scratch row, after the intercept slot.  Values are not checked for
- * finiteness here: the caller does that once for the whole row.
+ * Read a row's feature values into x.  Returns x, or NULL when the row is
+ * to be skipped for a NULL.  Values are not checked for finiteness here:
+ * the caller does that once for the whole row.
  */
 static inline const double *
-read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
+read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 		 bool all_float8)
 {
 	const int32 *widths = OOML_SECTION(st, l->widths, const int32);
 	const int32 *types = OOML_SECTION(st, l->types, const int32);
-	double	   *x = OOML_SECTION(st, l->xbuf, double) + off;
 	int			k = 0;
 
 	int			first = first_feature(st);
@@ -286,14 +305,15 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, int off,
 	if (all_float8)
 	{
 		const NullableDatum *args = fcinfo->args + first;
+		bool		anynull = false;
 
+		/* one test for the row, not a branch per value */
 		for (int i = 0; i < st->nargs; i++)
 		{
-			if (args[i].isnull)
-				return NULL;
+			anynull |= args[i].isnull;
 			x[i] = DatumGetFloat8(args[i].value);
 		}
-		return x;
+		return anynull ? NULL : x;
 	}
 
 	if (st->nargs == 1 && types[0] == OOML_ARG_FLOAT8_ARRAY)
@@ -418,16 +438,100 @@ add_moments(OomlState *st, const OomlLayout *l, const double *x, int off, int nf
 	}
 }
 
-/* Flush a Newton state's buffered rows into its Hessian when the buffer is full. */
-static inline void
-hess_row_done(OomlState *st, const OomlLayout *l)
+/*
+ * Compute m buffered rows of a state of one linear predictor: the rows
+ * (m x ncoef, intercept first, one after the other; overwritten) and their
+ * targets, weights and offsets (pend, stride apart).  The rows' linear
+ * predictors come from one BLAS dgemv, then the family's view of each row,
+ * then their gradient terms from a second dgemv and, for a Newton pass,
+ * their Hessian terms from one dsyrk of the rows scaled by sqrt(w d2loss).
+ * The rows are independent, so their steps overlap, where a row computed
+ * on its own waits for each step of its chain.
+ */
+static void
+compute_block(OomlState *st, const OomlLayout *l, double *rows,
+			  const double *pend, int stride, int m)
 {
-	if (++st->nbuf == OOML_QR_BLOCK)
+	const OomlFamily *fam = ooml_family(st->family);
+	int			p = st->ncoef;
+	int			off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	const double *y = pend;
+	const double *w = pend + stride;
+	const double *offset = pend + 2 * stride;
+	bool		pearson = (st->flags & OOML_FLAG_STATS) && fam->pearson != NULL;
+	double		eta[OOML_QR_BLOCK];
+	double		c[OOML_QR_BLOCK];
+	double		s[OOML_QR_BLOCK];
+
+	Assert(m <= OOML_QR_BLOCK && m <= stride);
+	if (m <= 0)
+		return;
+
+	ooml_rows_dot(p, m, rows, OOML_SECTION(st, l->coef, const double), eta);
+	for (int i = 0; i < m; i++)
 	{
-		ooml_syrk_add(st->ncoef, OOML_SECTION(st, l->hess, double),
-					  OOML_SECTION(st, l->qbuf, double), OOML_QR_BLOCK);
-		st->nbuf = 0;
+		double		e = eta[i],
+					loss,
+					d1,
+					d2;
+
+		/*
+		 * A NaN or infinite feature makes the linear predictor non-finite
+		 * whatever the weights (0 * inf is NaN), so it doubles as the row's
+		 * finiteness check.
+		 */
+		if (!isfinite(e))
+			check_finite_row(st, l, rows + (Size) i * p + off);
+		e += offset[i];
+		if (pearson)
+			st->pearson += w[i] * fam->pearson(y[i], e);
+		fam->row(y[i], e, &loss, &d1, &d2);
+		if (fam->at_boundary && fam->at_boundary(e))
+			st->n_boundary++;
+		st->loss += w[i] * loss;
+		c[i] = w[i] * d1;
+		s[i] = d2 > 0.0 ? sqrt(w[i] * d2) : 0.0;
 	}
+	ooml_rows_axpy(p, m, rows, c, OOML_SECTION(st, l->grad, double));
+
+	if (l->hess)
+	{
+		for (int i = 0; i < m; i++)
+		{
+			double	   *restrict r = rows + (Size) i * p;
+
+			for (int j = 0; j < p; j++)
+				r[j] *= s[i];
+		}
+		ooml_syrk_add(p, OOML_SECTION(st, l->hess, double), rows, m);
+	}
+}
+
+/*
+ * Compute the rows a state of one linear predictor still buffers: dst's
+ * own (src == dst), or those of src, a state of the same pass, into dst.
+ */
+static void
+compute_pending(OomlState *dst, const OomlState *src, const OomlLayout *l)
+{
+	int			b = block_rows(src, ooml_state_predictors(src, l));
+	Size		nval = (Size) src->nbuf * src->ncoef;
+
+	if (b == 0 || src->nbuf == 0)
+		return;
+	if (src == dst)
+		compute_block(dst, l, OOML_SECTION(dst, l->qbuf, double),
+					  OOML_SECTION(dst, l->pend, const double), b, dst->nbuf);
+	else
+	{
+		double	   *rows = palloc(sizeof(double) * nval);
+
+		memcpy(rows, OOML_SECTION(src, l->qbuf, const double), sizeof(double) * nval);
+		compute_block(dst, l, rows, OOML_SECTION(src, l->pend, const double), b, src->nbuf);
+		pfree(rows);
+	}
+	if (src == dst)
+		dst->nbuf = 0;
 }
 
 /*
@@ -516,16 +620,18 @@ multi_fold(int ncoef, int q, double *hess, const double *xs, const double *ws, i
 	pfree(sc);
 }
 
-/* Fold the rows a Newton state still buffers into the Hessian hess. */
+/*
+ * Fold the rows a multinomial Newton state still buffers into the Hessian
+ * hess (a state of one linear predictor has its pending rows computed by
+ * compute_pending instead).
+ */
 static void
 fold_pending(const OomlState *st, const OomlLayout *l, double *hess)
 {
 	int			q = ooml_state_predictors(st, l);
 	const double *qb = OOML_SECTION(st, l->qbuf, const double);
 
-	if (q <= 1)
-		ooml_syrk_add(st->ncoef, hess, qb, st->nbuf);
-	else
+	if (q > 1)
 		multi_fold(st->ncoef, q, hess, qb,
 				   qb + (Size) ooml_newton_block_rows(st->ncoef, q) * (st->ncoef / q),
 				   st->nbuf);
@@ -626,6 +732,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	LayoutCache *lc;
 	const OomlFamily *fam;
 	const double *coef;
+	double	   *x;
 	const double *xf;
 	int			p,
 				off,
@@ -664,7 +771,12 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
 	nf = p - off;
 
-	xf = read_row(fcinfo, st, &l, off, lc->all_float8);
+	/* the row's values go to the block's next row, or to the scratch row */
+	if (lc->block > 0)
+		x = OOML_SECTION(st, l.qbuf, double) + (Size) st->nbuf * p;
+	else
+		x = OOML_SECTION(st, l.xbuf, double);
+	xf = read_row(fcinfo, st, &l, x + off, lc->all_float8);
 	if (xf == NULL)
 	{
 		st->n_skipped++;
@@ -739,14 +851,32 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		st->aux += w * c2;
 	}
 
+	if (lc->block > 0)
+	{
+		/* buffer the row; compute the block when it is full */
+		double	   *pend = OOML_SECTION(st, l.pend, double);
+		int			b = lc->block;
+
+		if (off)
+			x[0] = 1.0;
+		pend[st->nbuf] = y;
+		pend[b + st->nbuf] = w;
+		pend[2 * b + st->nbuf] = offset;
+		if (l.sumx)
+			add_moments(st, &l, xf, off, nf, w);
+		if (++st->nbuf == b)
+		{
+			compute_block(st, &l, OOML_SECTION(st, l.qbuf, double), pend, b, b);
+			st->nbuf = 0;
+		}
+		PG_RETURN_POINTER(st);
+	}
+
 	if (st->kind == OOML_PASS_QR)
 	{
-		double	   *x = OOML_SECTION(st, l.xbuf, double);
 		double		sw = sqrt(w);
 
 		/* the QR pass wants the whole row, intercept first, in one place */
-		if (xf != x + off)
-			memcpy(x + off, xf, sizeof(double) * nf);
 		if (off)
 			x[0] = 1.0;
 		for (int j = 0; j < p; j++)
@@ -793,21 +923,9 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
+	/* a gradient pass over rows too wide to buffer */
+	Assert(l.hess == 0);
 	add_gradient(OOML_SECTION(st, l.grad, double), off, xf, nf, w * d1);
-
-	if (l.hess)
-	{
-		/* buffer the row sqrt(w d2) x; every OOML_QR_BLOCK rows, one dsyrk */
-		double	   *restrict buf = OOML_SECTION(st, l.qbuf, double) + (Size) st->nbuf * p;
-		const double *restrict xv = xf;
-		double		s = d2 > 0.0 ? sqrt(w * d2) : 0.0;
-
-		if (off)
-			buf[0] = s;
-		for (int j = 0; j < nf; j++)
-			buf[off + j] = s * xv[j];
-		hess_row_done(st, &l);
-	}
 
 	if (l.sumx)
 		add_moments(st, &l, xf, off, nf, w);
@@ -897,6 +1015,10 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 		ooml_qr_merge(a, b, &l);
 		PG_RETURN_POINTER(a);
 	}
+
+	/* the rows both still buffer (computed at the same weights) */
+	compute_pending(a, a, &l);
+	compute_pending(a, b, &l);
 
 	/* the gradient */
 	da = OOML_SECTION(a, l.grad, double);
@@ -1237,6 +1359,20 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 
 	fam = ooml_family(st->family);
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+
+	/*
+	 * Rows still buffered are computed on a copy: a final function leaves
+	 * the transition value as it found it.
+	 */
+	if (st->nbuf > 0 && block_rows(st, ooml_state_predictors(st, &l)) > 0)
+	{
+		OomlState  *copy = palloc(VARSIZE(st));
+
+		memcpy(copy, st, VARSIZE(st));
+		st = copy;
+		compute_pending(st, st, &l);
+	}
+
 	p = st->ncoef;
 	intercept = (st->flags & OOML_FLAG_INTERCEPT) != 0;
 	pw = OOML_SECTION(st, l.pw, const double);

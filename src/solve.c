@@ -259,6 +259,27 @@ ooml_syrk_add(int p, double *c, const double *rows, int m)
 }
 
 /*
+ * out = rows b: the dot product of each of m rows of p values (one after
+ * the other) with b, by one BLAS dgemv.
+ */
+void
+ooml_rows_dot(int p, int m, const double *rows, const double *b, double *out)
+{
+	if (m > 0)
+		cblas_dgemv(CblasColMajor, CblasTrans, p, m, 1.0, rows, p, b, 1,
+					0.0, out, 1);
+}
+
+/* g += rows' c: the sum of the m rows of p values, row i times c[i] */
+void
+ooml_rows_axpy(int p, int m, const double *rows, const double *c, double *g)
+{
+	if (m > 0)
+		cblas_dgemv(CblasColMajor, CblasNoTrans, p, m, 1.0, rows, p, c, 1,
+					1.0, g, 1);
+}
+
+/*
  * c += alpha rows' rows for the upper triangle of an n x n block of a larger
  * matrix (leading dimension ldc); rows are m x n, one after the other.
  */

@@ -72,13 +72,18 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 		l->ada = off;
 		off += sizeof(double) * ncoef;
 	}
-	l->hess = l->raug = l->qbuf = l->gram = 0;
+	l->hess = l->raug = l->qbuf = l->pend = l->gram = 0;
 	if (kind == OOML_PASS_NEWTON)
 	{
 		l->hess = off;
 		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
+	}
+	if (ooml_block_rows(kind, ncoef) > 0)
+	{
 		l->qbuf = off;
-		off += sizeof(double) * OOML_QR_BLOCK * (uint64) ncoef;
+		off += sizeof(double) * ooml_block_rows(kind, ncoef) * (uint64) ncoef;
+		l->pend = off;
+		off += sizeof(double) * 3 * ooml_block_rows(kind, ncoef);
 	}
 	if (kind == OOML_PASS_QR)
 	{
@@ -119,7 +124,8 @@ ooml_state_bytes(int kind, int64 ncoef)
 	int64		doubles = 8 * ncoef;
 
 	if (kind == OOML_PASS_NEWTON)
-		doubles += ncoef * ncoef + OOML_QR_BLOCK * ncoef;
+		doubles += ncoef * ncoef;
+	doubles += (int64) ooml_block_rows(kind, ncoef) * (ncoef + 3);
 	if (kind == OOML_PASS_QR)
 		doubles += 3 * (ncoef + 1) * (ncoef + 1) + OOML_QR_BLOCK * (ncoef + 1);
 	return doubles * (int64) sizeof(double);
@@ -218,7 +224,8 @@ ooml_state_check(const OomlState *st, Size size)
 		ooml_arg_is_array((OomlArgType) st->weight_type))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The weight type is invalid.");
 	if (st->nbuf < 0 ||
-		st->nbuf > ((st->kind == OOML_PASS_NEWTON || st->kind == OOML_PASS_QR) ? OOML_QR_BLOCK - 1 : 0))
+		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
+					Max(ooml_block_rows(st->kind, st->ncoef) - 1, 0)))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
@@ -258,10 +265,31 @@ ooml_state_check(const OomlState *st, Size size)
 					  "The feature widths do not add up to the number of coefficients.");
 	if (ooml_family(st->family)->row_multi != NULL && st->kind == OOML_PASS_QR)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
-	/* a multinomial Newton state buffers fewer, wider rows */
-	if (st->kind == OOML_PASS_NEWTON &&
-		st->nbuf > Max(ooml_newton_block_rows(st->ncoef, st->ncoef / sum) - 1, 0))
+	/* a multinomial Newton state buffers fewer, wider rows; its gradient state none */
+	if ((st->kind == OOML_PASS_NEWTON &&
+		 st->nbuf > Max(ooml_newton_block_rows(st->ncoef, st->ncoef / sum) - 1, 0)) ||
+		(st->kind == OOML_PASS_GRADIENT && st->ncoef != sum && st->nbuf != 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
+	/* rows waiting to be computed obey the rules their rows were read by */
+	if (st->ncoef == sum && l.pend != 0)
+	{
+		const OomlFamily *fam = ooml_family(st->family);
+		int			b = ooml_block_rows(st->kind, st->ncoef);
+		const double *pend = OOML_SECTION(st, l.pend, const double);
+
+		for (int i = 0; i < st->nbuf; i++)
+		{
+			double		y = pend[i],
+						w = pend[b + i],
+						o = pend[2 * b + i];
+
+			if (!isfinite(y) || (fam->binary_target ? (y != 0.0 && y != 1.0) : !fam->valid_target(y)) ||
+				!(w > 0.0) || isinf(w) || !isfinite(o) ||
+				(!(st->flags & OOML_FLAG_WEIGHTS) && w != 1.0) ||
+				(!(st->flags & OOML_FLAG_OFFSET) && o != 0.0))
+				invalid_state(ERRCODE_DATA_CORRUPTED, "A buffered row's target, weight or offset is invalid.");
+		}
+	}
 
 	names = OOML_SECTION(st, l.names, const char);
 	if (names[st->names_len - 1] != '\0')
@@ -272,6 +300,31 @@ ooml_state_check(const OomlState *st, Size size)
 	if (nuls != st->nargs + 1 + ((st->flags & OOML_FLAG_WEIGHTS) ? 1 : 0) +
 		((st->flags & OOML_FLAG_OFFSET) ? 1 : 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The number of names does not match the number of features.");
+}
+
+/*
+ * Rows a gradient or Newton state of one linear predictor buffers, to
+ * compute them as a block: their linear predictors by one BLAS dgemv, the
+ * family's view of each, their gradient terms by another dgemv and, for
+ * Newton, their Hessian terms by one dsyrk (pass.c's compute_block).  Each
+ * row on its own is a chain of dependent steps (dot product, family,
+ * update); a block keeps many rows' steps in flight.  A gradient state
+ * buffers at most OOML_GRAD_BUF_VALUES values; wider rows are computed one
+ * at a time (0).  The space is the same for several linear predictors
+ * (multinomial), whose Newton state buffers differently (below) and whose
+ * gradient state does not buffer.
+ */
+int
+ooml_block_rows(int kind, int64 ncoef)
+{
+	int64		rows;
+
+	if (kind == OOML_PASS_NEWTON)
+		return OOML_QR_BLOCK;
+	if (kind != OOML_PASS_GRADIENT || ncoef < 1)
+		return 0;
+	rows = Min((int64) OOML_QR_BLOCK, OOML_GRAD_BUF_VALUES / ncoef);
+	return rows >= 8 ? (int) rows : 0;
 }
 
 /*

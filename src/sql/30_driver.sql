@@ -1301,7 +1301,10 @@ BEGIN
             g.lo := g.alpha;                                   -- too short
             g.alpha := CASE WHEN g.hi = 'Infinity' THEN 2 * g.alpha ELSE (g.lo + g.hi) / 2 END;
         END IF;
-        IF g.ls_evals >= 5 AND abs(f_new - g.f) <= 4e-16 * abs(g.f) THEN
+        -- five trials without a sufficient decrease, and the objective
+        -- moves by no more than the rounding of its sum over the rows (a few
+        -- dozen ulps): no step can improve it measurably, the minimum
+        IF g.ls_evals >= 5 AND abs(f_new - g.f) <= 1e-14 * abs(g.f) THEN
             g.converged := true;
             RETURN ooml._descent_end(g, with_intercept, p);
         END IF;
