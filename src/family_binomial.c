@@ -49,6 +49,44 @@ binomial_row(double y, double eta, double *loss, double *dloss, double *d2loss)
 	*d2loss = mu * (1.0 - mu);
 }
 
+/*
+ * binomial_row for a block of rows, written for the compiler's vectorizer
+ * (the Makefile compiles this file with it): first exp and log1p of every
+ * row, then the rest, without a branch.  With glibc's vector math library
+ * (libmvec, at most 4 ulp from the scalar functions) it computes four rows
+ * at a time where the processor has AVX2, two elsewhere.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+extern double exp(double) __attribute__((simd("notinbranch")));
+extern double log1p(double) __attribute__((simd("notinbranch")));
+#define BINOMIAL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define BINOMIAL_CLONES
+#endif
+
+BINOMIAL_CLONES static void
+binomial_rows(int m, const double *restrict y, const double *restrict eta,
+			  double *restrict loss, double *restrict dloss, double *restrict d2loss)
+{
+	/* e = exp(-|eta|) in dloss, log(1 + e) in loss */
+	for (int i = 0; i < m; i++)
+	{
+		dloss[i] = exp(-fabs(eta[i]));
+		loss[i] = log1p(dloss[i]);
+	}
+	for (int i = 0; i < m; i++)
+	{
+		double		t = eta[i];
+		double		e = dloss[i];
+		double		pos = t > 0.0 ? 1.0 : 0.0;
+		double		mu = (e + pos * (1.0 - e)) / (1.0 + e);
+
+		loss[i] += pos * t - y[i] * t;
+		dloss[i] = mu - y[i];
+		d2loss[i] = mu * (1.0 - mu);
+	}
+}
+
 static double
 binomial_mean(double eta)
 {
@@ -109,6 +147,7 @@ const OomlFamily ooml_family_binomial = {
 	.binary_target = true,
 	.valid_target = binomial_valid_target,
 	.row = binomial_row,
+	.rows = binomial_rows,
 	.mean = binomial_mean,
 	.at_boundary = binomial_at_boundary,
 	.estimate_dispersion = false,

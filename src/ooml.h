@@ -212,6 +212,12 @@ struct OomlFamily
 	 */
 	void		(*row) (double y, double eta,
 						double *loss, double *dloss, double *d2loss);
+	/*
+	 * optional: row for m rows at once, each row's loss, dloss and d2loss
+	 * into the arrays, for a family whose math vectorizes
+	 */
+	void		(*rows) (int m, const double *y, const double *eta,
+						 double *loss, double *dloss, double *d2loss);
 	/* inverse link: the prediction at eta */
 	double		(*mean) (double eta);
 	/* is the fitted value at eta numerically on the boundary? (may be NULL) */

@@ -460,6 +460,7 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 	const double *offset = pend + 2 * stride;
 	bool		pearson = (st->flags & OOML_FLAG_STATS) && fam->pearson != NULL;
 	double		eta[OOML_QR_BLOCK];
+	double		loss[OOML_QR_BLOCK];
 	double		c[OOML_QR_BLOCK];
 	double		s[OOML_QR_BLOCK];
 
@@ -470,27 +471,31 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 	ooml_rows_dot(p, m, rows, OOML_SECTION(st, l->coef, const double), eta);
 	for (int i = 0; i < m; i++)
 	{
-		double		e = eta[i],
-					loss,
-					d1,
-					d2;
-
 		/*
 		 * A NaN or infinite feature makes the linear predictor non-finite
 		 * whatever the weights (0 * inf is NaN), so it doubles as the row's
 		 * finiteness check.
 		 */
-		if (!isfinite(e))
+		if (!isfinite(eta[i]))
 			check_finite_row(st, l, rows + (Size) i * p + off);
-		e += offset[i];
+		eta[i] += offset[i];
 		if (pearson)
-			st->pearson += w[i] * fam->pearson(y[i], e);
-		fam->row(y[i], e, &loss, &d1, &d2);
-		if (fam->at_boundary && fam->at_boundary(e))
+			st->pearson += w[i] * fam->pearson(y[i], eta[i]);
+		if (fam->at_boundary && fam->at_boundary(eta[i]))
 			st->n_boundary++;
-		st->loss += w[i] * loss;
-		c[i] = w[i] * d1;
-		s[i] = d2 > 0.0 ? sqrt(w[i] * d2) : 0.0;
+	}
+
+	/* the family's view of the rows: loss, dloss (in c) and curvature (in s) */
+	if (fam->rows)
+		fam->rows(m, y, eta, loss, c, s);
+	else
+		for (int i = 0; i < m; i++)
+			fam->row(y[i], eta[i], &loss[i], &c[i], &s[i]);
+	for (int i = 0; i < m; i++)
+	{
+		st->loss += w[i] * loss[i];
+		c[i] *= w[i];
+		s[i] = s[i] > 0.0 ? sqrt(w[i] * s[i]) : 0.0;
 	}
 	ooml_rows_axpy(p, m, rows, c, OOML_SECTION(st, l->grad, double));
 
