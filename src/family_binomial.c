@@ -64,10 +64,12 @@ extern double log1p(double) __attribute__((simd("notinbranch")));
 #define BINOMIAL_CLONES
 #endif
 
-BINOMIAL_CLONES static void
+BINOMIAL_CLONES static int
 binomial_rows(int m, const double *restrict y, const double *restrict eta,
 			  double *restrict loss, double *restrict dloss, double *restrict d2loss)
 {
+	int			boundary = 0;
+
 	/* e = exp(-|eta|) in dloss, log(1 + e) in loss */
 	for (int i = 0; i < m; i++)
 	{
@@ -84,7 +86,9 @@ binomial_rows(int m, const double *restrict y, const double *restrict eta,
 		loss[i] += pos * t - y[i] * t;
 		dloss[i] = mu - y[i];
 		d2loss[i] = mu * (1.0 - mu);
+		boundary += fabs(t) > BINOMIAL_ETA_LIMIT;	/* binomial_at_boundary */
 	}
+	return boundary;
 }
 
 static double

@@ -214,9 +214,10 @@ struct OomlFamily
 						double *loss, double *dloss, double *d2loss);
 	/*
 	 * optional: row for m rows at once, each row's loss, dloss and d2loss
-	 * into the arrays, for a family whose math vectorizes
+	 * into the arrays, for a family whose math vectorizes; returns how many
+	 * of the rows at_boundary counts
 	 */
-	void		(*rows) (int m, const double *y, const double *eta,
+	int			(*rows) (int m, const double *y, const double *eta,
 						 double *loss, double *dloss, double *d2loss);
 	/* inverse link: the prediction at eta */
 	double		(*mean) (double eta);

@@ -206,6 +206,7 @@ typedef struct LayoutCache
 	int32		ncoef;
 	int32		names_len;
 	OomlLayout	l;
+	const OomlFamily *fam;		/* the state's family */
 	bool		all_float8;		/* every feature argument is a float8 */
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
@@ -233,6 +234,7 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	for (int i = 0; i < st->nargs; i++)
 		if (types[i] != OOML_ARG_FLOAT8)
 			c->all_float8 = false;
+	c->fam = ooml_family(st->family);
 	c->nlp = ooml_state_predictors(st, &c->l);
 	c->pb = st->ncoef / c->nlp;
 	c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
@@ -256,9 +258,9 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	return c;
 }
 
-/* The layout of st, from the cache when it was computed for st. */
+/* The layout of st (lc->l), from the cache when it was computed for st. */
 static inline LayoutCache *
-layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
+layout_of(FunctionCallInfo fcinfo, const OomlState *st)
 {
 	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
 
@@ -266,7 +268,6 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st, OomlLayout *l)
 				 c->flags != st->flags || c->nargs != st->nargs ||
 				 c->ncoef != st->ncoef || c->names_len != st->names_len))
 		c = layout_compute(fcinfo, st);
-	*l = c->l;
 	return c;
 }
 
@@ -438,6 +439,29 @@ add_moments(OomlState *st, const OomlLayout *l, const double *x, int off, int nf
 	}
 }
 
+/* Count m rows used and add their targets' sums (y and w m values each). */
+static inline void
+add_sums(OomlState *st, const OomlFamily *fam, const double *y, const double *w, int m)
+{
+	st->n_rows += m;
+	for (int i = 0; i < m; i++)
+	{
+		st->sum_w += w[i];
+		st->sum_wy += w[i] * y[i];
+		st->sum_wyy += w[i] * y[i] * y[i];
+	}
+	if (fam->row_const)
+		for (int i = 0; i < m; i++)
+		{
+			double		c1,
+						c2;
+
+			fam->row_const(y[i], &c1, &c2);
+			st->ll_const += w[i] * c1;
+			st->aux += w[i] * c2;
+		}
+}
+
 /*
  * Compute m buffered rows of a state of one linear predictor: the rows
  * (m x ncoef, intercept first, one after the other; overwritten) and their
@@ -468,6 +492,7 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 	if (m <= 0)
 		return;
 
+	add_sums(st, fam, y, w, m);
 	ooml_rows_dot(p, m, rows, OOML_SECTION(st, l->coef, const double), eta);
 	for (int i = 0; i < m; i++)
 	{
@@ -481,16 +506,18 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 		eta[i] += offset[i];
 		if (pearson)
 			st->pearson += w[i] * fam->pearson(y[i], eta[i]);
-		if (fam->at_boundary && fam->at_boundary(eta[i]))
-			st->n_boundary++;
 	}
 
 	/* the family's view of the rows: loss, dloss (in c) and curvature (in s) */
 	if (fam->rows)
-		fam->rows(m, y, eta, loss, c, s);
+		st->n_boundary += fam->rows(m, y, eta, loss, c, s);
 	else
 		for (int i = 0; i < m; i++)
+		{
 			fam->row(y[i], eta[i], &loss[i], &c[i], &s[i]);
+			if (fam->at_boundary && fam->at_boundary(eta[i]))
+				st->n_boundary++;
+		}
 	for (int i = 0; i < m; i++)
 	{
 		st->loss += w[i] * loss[i];
@@ -733,7 +760,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	OomlState  *st;
-	OomlLayout	l;
+	const OomlLayout *l;
 	LayoutCache *lc;
 	const OomlFamily *fam;
 	const double *coef;
@@ -771,17 +798,18 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
-	lc = layout_of(fcinfo, st, &l);
+	lc = layout_of(fcinfo, st);
+	l = &lc->l;
 	p = st->ncoef;
 	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
 	nf = p - off;
 
 	/* the row's values go to the block's next row, or to the scratch row */
 	if (lc->block > 0)
-		x = OOML_SECTION(st, l.qbuf, double) + (Size) st->nbuf * p;
+		x = OOML_SECTION(st, l->qbuf, double) + (Size) st->nbuf * p;
 	else
-		x = OOML_SECTION(st, l.xbuf, double);
-	xf = read_row(fcinfo, st, &l, x + off, lc->all_float8);
+		x = OOML_SECTION(st, l->xbuf, double);
+	xf = read_row(fcinfo, st, l, x + off, lc->all_float8);
 	if (xf == NULL)
 	{
 		st->n_skipped++;
@@ -808,7 +836,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(st);
 	}
 
-	fam = ooml_family(st->family);
+	fam = lc->fam;
 	switch (st->target_type)
 	{
 		case OOML_ARG_BOOL:
@@ -842,24 +870,10 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 							ooml_state_name(st, offset_name(st)), 1, 1);
 	}
 
-	st->n_rows++;
-	st->sum_w += w;
-	st->sum_wy += w * y;
-	st->sum_wyy += w * y * y;
-	if (fam->row_const)
-	{
-		double		c1,
-					c2;
-
-		fam->row_const(y, &c1, &c2);
-		st->ll_const += w * c1;
-		st->aux += w * c2;
-	}
-
 	if (lc->block > 0)
 	{
-		/* buffer the row; compute the block when it is full */
-		double	   *pend = OOML_SECTION(st, l.pend, double);
+		/* buffer the row (counted when its block is computed) */
+		double	   *pend = OOML_SECTION(st, l->pend, double);
 		int			b = lc->block;
 
 		if (off)
@@ -867,15 +881,17 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		pend[st->nbuf] = y;
 		pend[b + st->nbuf] = w;
 		pend[2 * b + st->nbuf] = offset;
-		if (l.sumx)
-			add_moments(st, &l, xf, off, nf, w);
+		if (l->sumx)
+			add_moments(st, l, xf, off, nf, w);
 		if (++st->nbuf == b)
 		{
-			compute_block(st, &l, OOML_SECTION(st, l.qbuf, double), pend, b, b);
+			compute_block(st, l, OOML_SECTION(st, l->qbuf, double), pend, b, b);
 			st->nbuf = 0;
 		}
 		PG_RETURN_POINTER(st);
 	}
+
+	add_sums(st, fam, &y, &w, 1);
 
 	if (st->kind == OOML_PASS_QR)
 	{
@@ -886,18 +902,18 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			x[0] = 1.0;
 		for (int j = 0; j < p; j++)
 			if (!isfinite(x[j]))
-				check_finite_row(st, &l, x + off);
+				check_finite_row(st, l, x + off);
 		/* a weighted row is the row scaled by sqrt(w) */
 		if (w != 1.0)
 			for (int j = 0; j < p; j++)
 				x[j] *= sw;
-		ooml_qr_add_row(st, &l, x, sw * y);
+		ooml_qr_add_row(st, l, x, sw * y);
 		PG_RETURN_POINTER(st);
 	}
 
 	if (lc->nlp > 1)
 	{
-		multi_row(st, &l, lc, xf, off, y, w, offset);
+		multi_row(st, l, lc, xf, off, y, w, offset);
 		PG_RETURN_POINTER(st);
 	}
 
@@ -906,10 +922,10 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	 * whatever the weights (0 * inf is NaN), so it doubles as the row's
 	 * finiteness check.
 	 */
-	coef = OOML_SECTION(st, l.coef, const double);
+	coef = OOML_SECTION(st, l->coef, const double);
 	eta = (off ? coef[0] : 0.0) + ooml_dot(coef + off, xf, nf);
 	if (!isfinite(eta))
-		check_finite_row(st, &l, xf);
+		check_finite_row(st, l, xf);
 	eta += offset;
 	if ((st->flags & OOML_FLAG_STATS) && fam->pearson)
 		st->pearson += w * fam->pearson(y, eta);
@@ -924,16 +940,16 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	{
 		double		dl = w * d1;
 
-		sgd_step(st, &l, xf, off, p, 1, &dl);
+		sgd_step(st, l, xf, off, p, 1, &dl);
 		PG_RETURN_POINTER(st);
 	}
 
 	/* a gradient pass over rows too wide to buffer */
-	Assert(l.hess == 0);
-	add_gradient(OOML_SECTION(st, l.grad, double), off, xf, nf, w * d1);
+	Assert(l->hess == 0);
+	add_gradient(OOML_SECTION(st, l->grad, double), off, xf, nf, w * d1);
 
-	if (l.sumx)
-		add_moments(st, &l, xf, off, nf, w);
+	if (l->sumx)
+		add_moments(st, l, xf, off, nf, w);
 
 	PG_RETURN_POINTER(st);
 }
