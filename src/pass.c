@@ -305,14 +305,16 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 	/* features in separate float8 columns: the tightest loop */
 	if (all_float8)
 	{
-		const NullableDatum *args = fcinfo->args + first;
+		const NullableDatum *restrict args = fcinfo->args + first;
+		double	   *restrict xr = x;
+		int			n = st->nargs;
 		bool		anynull = false;
 
 		/* one test for the row, not a branch per value */
-		for (int i = 0; i < st->nargs; i++)
+		for (int i = 0; i < n; i++)
 		{
 			anynull |= args[i].isnull;
-			x[i] = DatumGetFloat8(args[i].value);
+			xr[i] = DatumGetFloat8(args[i].value);
 		}
 		return anynull ? NULL : x;
 	}
