@@ -194,7 +194,7 @@ if [ $QUICK = 0 ]; then
 fi
 
 echo
-echo "-- 5. parallel passes: the same pass with 0 and 2 workers (tables read from the page cache, as in section 2b)"
+echo "-- 5. parallel passes: the same pass with 0 and 2 workers (tables read from the page cache, as in section 2b; medians of $((2 * REPS + 1)) runs)"
 PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
 pms() { q -c "$PAR SELECT round(bench.ms(\$bench\$$1\$bench\$, $REPS)::numeric, 1)" | tail -1; }
 defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
@@ -205,8 +205,8 @@ row "plan with default costs, 2 workers allowed" "$defplan"
 # them.  A pass over 1,000 rows shows that start-up cost alone.
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_tiny; CREATE TABLE bench.t_tiny AS SELECT * FROM bench.t_arr LIMIT 1000; ANALYZE bench.t_tiny" >/dev/null
 tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
-par_rows() {  # the parallel rows, in the server as it is now
-    local f0 f2 s p
+par_rows() {  # the parallel rows, in the server as it is now (more runs: parallel times vary more)
+    local f0 f2 s p REPS=$((2 * REPS + 1))
     f0=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
     f2=$(pms "SELECT sum(x[1]) FROM bench.t_arr")
     row "floor scan: 0 workers $f0 ms, 2 workers" "$f2 ms" "$(ratio $f0 $f2)x faster (what the machine allows a scan)"
@@ -338,9 +338,9 @@ for spec in "o_lbfgs lbfgs , max_iter => 60 [target: <= 1e-8 within 60 passes]" 
     name=$1; opt=$2; extra="$3 $4 $5 $6"
     target=$(echo "$spec" | grep -o '\[.*\]' || true)
     read -r s it < <(opt_row $name $opt "$extra")
-    rel=$(q -c "SELECT to_char(((a.stats->>'objective')::float8 - (b.stats->>'objective')::float8) / (b.stats->>'objective')::float8, '9.9EEEE') FROM ooml.models a, ooml.models b WHERE a.name = '$name' AND b.name = 'o_newton'")
-    cd_=$(q -c "SELECT to_char(max(abs(a.c - b.c)), '9.9EEEE') FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = '$name') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'o_newton') b USING (i)")
-    row "$opt" "$(printf %.3f $s) s" "$it passes, objective +$rel relative, largest coefficient difference $cd_ $target"
+    rel=$(q -c "SELECT CASE WHEN v < 0 THEN '-' ELSE '+' END || trim(to_char(abs(v), '9.9EEEE')) FROM (SELECT ((a.stats->>'objective')::float8 - (b.stats->>'objective')::float8) / (b.stats->>'objective')::float8 AS v FROM ooml.models a, ooml.models b WHERE a.name = '$name' AND b.name = 'o_newton') d")
+    cd_=$(q -c "SELECT trim(to_char(max(abs(a.c - b.c)), '9.9EEEE')) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = '$name') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'o_newton') b USING (i)")
+    row "$opt" "$(printf %.3f $s) s" "$it passes, objective $rel relative to Newton's, largest coefficient difference $cd_ $target"
 done
 
 echo
