@@ -554,18 +554,20 @@ compute_pending(OomlState *dst, const OomlState *src, const OomlLayout *l)
 	if (b == 0 || src->nbuf == 0)
 		return;
 	if (src == dst)
+	{
 		compute_block(dst, l, OOML_SECTION(dst, l->qbuf, double),
 					  OOML_SECTION(dst, l->pend, const double), b, dst->nbuf);
+		dst->nbuf = 0;
+	}
 	else
 	{
+		/* compute_block overwrites the rows: src's stay as they are */
 		double	   *rows = palloc(sizeof(double) * nval);
 
 		memcpy(rows, OOML_SECTION(src, l->qbuf, const double), sizeof(double) * nval);
 		compute_block(dst, l, rows, OOML_SECTION(src, l->pend, const double), b, src->nbuf);
 		pfree(rows);
 	}
-	if (src == dst)
-		dst->nbuf = 0;
 }
 
 /*
