@@ -16,7 +16,16 @@ SELECT (s.r).* FROM (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true
                                                       ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), t.y, t.x1, t.x2) AS r
                        FROM par AS t) AS s;
 SELECT converged, n_rows FROM ooml.train_logreg('par2', 'par', 'y', ARRAY['x1', 'x2']);
+-- one gradient pass at fixed weights in parallel, then serially: the
+-- workers' states still buffer rows when the leader combines them
+EXPLAIN (COSTS OFF)
+SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0.2, -0.5, 0.7]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) FROM par;
+SELECT (r).loss AS par_loss, (r).gradient AS par_grad
+  FROM (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0.2, -0.5, 0.7]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) AS r FROM par) s \gset
 SET max_parallel_workers_per_gather = 0;
+SELECT abs((r).loss - :par_loss) < 1e-12 AS same_loss,
+       (SELECT max(abs(u - v)) FROM unnest((r).gradient, :'par_grad'::float8[]) AS t(u, v)) < 1e-12 AS same_gradient
+  FROM (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0.2, -0.5, 0.7]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) AS r FROM par) s;
 SELECT converged, n_rows FROM ooml.train_logreg('par0', 'par', 'y', ARRAY['x1', 'x2']);
 SELECT bool_and(abs(a.estimate - b.estimate) <= 1e-9 * abs(a.estimate)) AS same_model,
        bool_and(abs(a.std_err - b.std_err) <= 1e-9 * a.std_err) AS same_std_err
