@@ -161,3 +161,7 @@ SELECT count(*) AS models_named_m FROM ooml.models WHERE name = 'm';
 SELECT ooml.drop_model('by_region');
 SELECT count(*) AS groups_left FROM ooml.model_groups WHERE model = 'by_region';
 RESET max_parallel_workers_per_gather;
+-- the grouped driver turns JIT off: with sorts disabled every query in it
+-- costs 1e10, and each would be compiled once per group (10x slower)
+SELECT 'jit=off' = ANY (proconfig) AS grouped_driver_without_jit
+  FROM pg_proc WHERE oid = 'ooml._train_groups'::regproc;
