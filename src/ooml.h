@@ -87,7 +87,7 @@ typedef enum OomlPassKind
 
 #define OOML_PASS_KIND_MAX	4
 
-/* rows a QR or Newton state buffers before folding them in with BLAS */
+/* rows a QR, Newton or gradient state buffers before computing them with BLAS */
 #define OOML_QR_BLOCK		64
 
 /*
