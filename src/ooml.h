@@ -24,6 +24,8 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
 #include "fmgr.h"
 #include "utils/array.h"
 
@@ -267,6 +269,13 @@ extern int	ooml_family_id(const char *name);
 extern int	ooml_family_count(void);
 extern const OomlFamily *ooml_glm_family(int i);	/* family_glm.c, i >= 0 */
 extern int	ooml_glm_family_count(void);
+
+/* Is y a target value of family fam?  (Per row: 0/1 families inline.) */
+static inline bool
+ooml_valid_target(const OomlFamily *fam, double y)
+{
+	return isfinite(y) && (fam->binary_target ? (y == 0.0 || y == 1.0) : fam->valid_target(y));
+}
 
 /* Reading SQL values as doubles (rowread.c). */
 typedef enum OomlArgType

@@ -542,16 +542,26 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 }
 
 /*
+ * The block size of a state of one linear predictor that still buffers
+ * rows to compute; 0 when it has none.
+ */
+static inline int
+pending_block(const OomlState *st, const OomlLayout *l)
+{
+	return st->nbuf > 0 ? block_rows(st, ooml_state_predictors(st, l)) : 0;
+}
+
+/*
  * Compute the rows a state of one linear predictor still buffers: dst's
  * own (src == dst), or those of src, a state of the same pass, into dst.
  */
 static void
 compute_pending(OomlState *dst, const OomlState *src, const OomlLayout *l)
 {
-	int			b = block_rows(src, ooml_state_predictors(src, l));
+	int			b = pending_block(src, l);
 	Size		nval = (Size) src->nbuf * src->ncoef;
 
-	if (b == 0 || src->nbuf == 0)
+	if (b == 0)
 		return;
 	if (src == dst)
 	{
@@ -819,6 +829,8 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		st->n_skipped++;
 		PG_RETURN_POINTER(st);
 	}
+	if (off)
+		x[0] = 1.0;				/* the whole row [1, x], for a block or QR */
 
 	/* the row weight: NULL skips the row, 0 leaves it out, < 0 is an error */
 	if (st->flags & OOML_FLAG_WEIGHTS)
@@ -854,7 +866,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 								 (OomlArgType) st->target_type);
 			break;
 	}
-	if (!isfinite(y) || (fam->binary_target ? (y != 0.0 && y != 1.0) : !fam->valid_target(y)))
+	if (!ooml_valid_target(fam, y))
 		bad_target(st, y);
 
 	/* the offset: NULL skips the row */
@@ -880,8 +892,6 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		double	   *pend = OOML_SECTION(st, l->pend, double);
 		int			b = lc->block;
 
-		if (off)
-			x[0] = 1.0;
 		pend[st->nbuf] = y;
 		pend[b + st->nbuf] = w;
 		pend[2 * b + st->nbuf] = offset;
@@ -902,8 +912,6 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		double		sw = sqrt(w);
 
 		/* the QR pass wants the whole row, intercept first, in one place */
-		if (off)
-			x[0] = 1.0;
 		for (int j = 0; j < p; j++)
 			if (!isfinite(x[j]))
 				check_finite_row(st, l, x + off);
@@ -1389,7 +1397,7 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 	 * Rows still buffered are computed on a copy: a final function leaves
 	 * the transition value as it found it.
 	 */
-	if (st->nbuf > 0 && block_rows(st, ooml_state_predictors(st, &l)) > 0)
+	if (pending_block(st, &l) > 0)
 	{
 		OomlState  *copy = palloc(VARSIZE(st));
 

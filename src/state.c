@@ -46,12 +46,14 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 			OomlLayout *l)
 {
 	uint64		off;
+	int			brows;
 
 	if (kind < 1 || kind > OOML_PASS_KIND_MAX ||
 		nargs < 0 || nargs > OOML_MAX_ARGS ||
 		ncoef < 1 || ncoef > OOML_MAX_COEF ||
 		names_len < 1 || names_len > OOML_MAX_NAMES_LEN)
 		return false;
+	brows = ooml_block_rows(kind, ncoef);
 
 	off = offsetof(OomlState, data);
 	l->widths = off;
@@ -78,12 +80,12 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 		l->hess = off;
 		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
 	}
-	if (ooml_block_rows(kind, ncoef) > 0)
+	if (brows > 0)
 	{
 		l->qbuf = off;
-		off += sizeof(double) * ooml_block_rows(kind, ncoef) * (uint64) ncoef;
+		off += sizeof(double) * brows * (uint64) ncoef;
 		l->pend = off;
-		off += sizeof(double) * 3 * ooml_block_rows(kind, ncoef);
+		off += sizeof(double) * 3 * (uint64) brows;
 	}
 	if (kind == OOML_PASS_QR)
 	{
@@ -283,7 +285,7 @@ ooml_state_check(const OomlState *st, Size size)
 						w = pend[b + i],
 						o = pend[2 * b + i];
 
-			if (!isfinite(y) || (fam->binary_target ? (y != 0.0 && y != 1.0) : !fam->valid_target(y)) ||
+			if (!ooml_valid_target(fam, y) ||
 				!(w > 0.0) || isinf(w) || !isfinite(o) ||
 				(!(st->flags & OOML_FLAG_WEIGHTS) && w != 1.0) ||
 				(!(st->flags & OOML_FLAG_OFFSET) && o != 0.0))
