@@ -69,7 +69,9 @@ q -c "VACUUM ANALYZE bench.t_arr" -c "VACUUM ANALYZE bench.t_col"
 echo "   generated in $(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN { printf "%.1f", b - a }') s: t_arr $(q -c "SELECT pg_size_pretty(pg_table_size('bench.t_arr'))"), t_col $(q -c "SELECT pg_size_pretty(pg_table_size('bench.t_col'))")"
 
 SERIAL="SET max_parallel_workers_per_gather = 0;"
-ms() { q -c "$SERIAL SELECT round(bench.ms(\$bench\$$1\$bench\$, $REPS)::numeric, 1)" | tail -1; }
+# ms_with SETTINGS SQL: median milliseconds of SQL under SETTINGS; ms SQL: serially
+ms_with() { q -c "$1 SELECT round(bench.ms(\$bench\$$2\$bench\$, $REPS)::numeric, 1)" | tail -1; }
+ms() { ms_with "$SERIAL" "$1"; }
 pass_sql() { q -c "SELECT bench.pass_sql('$1', '$2', $D)"; }
 
 # Where the table is read from decides the floor: from shared buffers (a
@@ -85,9 +87,9 @@ restart() {
 }
 q -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm"
 
-# in_buffers TABLE: restart the server (shared buffers empty) and read TABLE
-# into shared buffers, where it alone fits
-in_buffers() { restart; prewarm "$1"; }
+# in_buffers TABLE [OPTIONS]: restart the server (shared buffers empty) and
+# read TABLE into shared buffers, where it alone fits
+in_buffers() { restart "${2:-}"; prewarm "$1"; }
 
 # Both layouts' floors and passes with their table in shared buffers; the
 # rows are printed in sections 1 and 2a.
@@ -196,7 +198,7 @@ fi
 echo
 echo "-- 5. parallel passes: the same pass with 0 and 2 workers (tables read from the page cache, as in section 2b; medians of $((2 * REPS + 1)) runs)"
 PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
-pms() { q -c "$PAR SELECT round(bench.ms(\$bench\$$1\$bench\$, $REPS)::numeric, 1)" | tail -1; }
+pms() { ms_with "$PAR" "$1"; }
 defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
 row "plan with default costs, 2 workers allowed" "$defplan"
 # Each parallel worker loads the libraries its leader has loaded: for a
@@ -229,8 +231,7 @@ p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y',
 row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"
 row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
 # the same with the array table in shared buffers (as in section 2a), preloaded
-restart "-c shared_preload_libraries=ooml"
-prewarm bench.t_arr
+in_buffers bench.t_arr "-c shared_preload_libraries=ooml"
 for what in floor gradient newton; do
     if [ $what = floor ]; then sql="SELECT sum(x[1]) FROM bench.t_arr"; else sql=$(pass_sql $what arr); fi
     s=$(ms "$sql")
