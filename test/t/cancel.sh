@@ -17,7 +17,7 @@ SELECT i, ARRAY(SELECT sin(i * j + j) FROM generate_series(1, 20) j WHERE i > 0)
 CREATE TABLE wide AS
 SELECT i, ARRAY(SELECT sin(i * j * 0.013 + j) FROM generate_series(1, 1500) j WHERE i > 0)::float8[] AS x,
        (sin(i * 0.37) > 0.1) AS y
-  FROM generate_series(1, 2000) i;
+  FROM generate_series(1, 4000) i;
 SELECT ooml.train_logreg('existing', 'big', 'y', ARRAY['x'], max_iter => 2);
 SQL
 snapshot() {
@@ -60,8 +60,10 @@ cancel_after() {
 cancel_after ooml_victim 1.5 "pg_cancel_backend" "$long"
 
 # 3. cancel inside the linear algebra between passes: a 1501-coefficient
-#    Newton step (Cholesky in panels, interrupt checks between them)
-cancel_after ooml_victim2 2.5 "pg_cancel_backend during wide Newton training" \
+#    Newton step (Cholesky in panels, interrupt checks between them).  The
+#    training takes about 5 s here (14 passes over 4,000 rows), so that a
+#    cancel after 1.5 s finds it running on a machine twice as fast
+cancel_after ooml_victim2 1.5 "pg_cancel_backend during wide Newton training" \
     "SET ooml.max_state_memory = '1GB'" \
     "SELECT ooml.train_logreg('victim2', 'wide', 'y', ARRAY['x'], optimizer => 'newton', l2 => 1e-3, max_iter => 1000, tolerance => 1e-300)"
 
