@@ -20,6 +20,9 @@
 #include "postgres.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -196,18 +199,19 @@ block_rows(const OomlState *st, int nlp)
  * computed for (the state is updated in place, so every row after the
  * first hits the cache; without a cache it is merely recomputed).
  */
+/* the header fields the cache depends on: version through target_type */
+#define LAYOUT_KEY_START	offsetof(OomlState, version)
+#define LAYOUT_KEY_LEN		(offsetof(OomlState, nbuf) - LAYOUT_KEY_START)
+
 typedef struct LayoutCache
 {
 	const OomlState *st;
-	/* the shape it was computed for: a pointer may be reused by another state */
-	uint16		kind;
-	uint16		flags;
-	int32		nargs;
-	int32		ncoef;
-	int32		names_len;
+	/* the header it was computed for: a pointer may be reused by another state */
+	char		key[LAYOUT_KEY_LEN];
 	OomlLayout	l;
 	const OomlFamily *fam;		/* the state's family */
 	bool		all_float8;		/* every feature argument is a float8 */
+	bool		bool_target_ok; /* a boolean target is always valid */
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
 	int			brows;			/* Newton: rows buffered per fold */
@@ -235,6 +239,8 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 		if (types[i] != OOML_ARG_FLOAT8)
 			c->all_float8 = false;
 	c->fam = ooml_family(st->family);
+	c->bool_target_ok = st->target_type == OOML_ARG_BOOL &&
+		ooml_valid_target(c->fam, 0.0) && ooml_valid_target(c->fam, 1.0);
 	c->nlp = ooml_state_predictors(st, &c->l);
 	c->pb = st->ncoef / c->nlp;
 	c->brows = ooml_newton_block_rows(st->ncoef, c->nlp);
@@ -250,11 +256,7 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 														  (Size) c->nlp * (c->nlp + 1) / 2 + c->pb));
 	}
 	c->st = st;
-	c->kind = st->kind;
-	c->flags = st->flags;
-	c->nargs = st->nargs;
-	c->ncoef = st->ncoef;
-	c->names_len = st->names_len;
+	memcpy(c->key, (const char *) st + LAYOUT_KEY_START, LAYOUT_KEY_LEN);
 	return c;
 }
 
@@ -264,9 +266,8 @@ layout_of(FunctionCallInfo fcinfo, const OomlState *st)
 {
 	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
 
-	if (unlikely(c == NULL || c->st != st || c->kind != st->kind ||
-				 c->flags != st->flags || c->nargs != st->nargs ||
-				 c->ncoef != st->ncoef || c->names_len != st->names_len))
+	if (unlikely(c == NULL || c->st != st ||
+				 memcmp(c->key, (const char *) st + LAYOUT_KEY_START, LAYOUT_KEY_LEN) != 0))
 		c = layout_compute(fcinfo, st);
 	return c;
 }
@@ -288,36 +289,101 @@ check_finite_row(const OomlState *st, const OomlLayout *l, const double *xf)
 }
 
 /*
+ * Copy the values of n float8 arguments to x; returns whether any of them
+ * is NULL.  This is the per-row cost of the column layout, so on x86-64
+ * it moves two arguments per instruction: a NullableDatum is 16 bytes, the
+ * value in the low half and the isnull flag in the first byte of the high
+ * half (the other bytes are padding, with anything in them).
+ */
+static pg_attribute_always_inline bool
+copy_float8_args(const NullableDatum *restrict args, double *restrict x, int n)
+{
+	int			i = 0;
+	bool		anynull = false;
+
+#ifdef __SSE2__
+	__m128i		flags = _mm_setzero_si128();
+
+	StaticAssertStmt(sizeof(NullableDatum) == 16 &&
+					 offsetof(NullableDatum, isnull) == 8,
+					 "NullableDatum is not a value and a flag in 16 bytes");
+	for (; i + 4 <= n; i += 4)
+	{
+		const __m128i *restrict src = (const __m128i *) (args + i);
+		__m128i		a = _mm_loadu_si128(src);
+		__m128i		b = _mm_loadu_si128(src + 1);
+		__m128i		c = _mm_loadu_si128(src + 2);
+		__m128i		d = _mm_loadu_si128(src + 3);
+
+		_mm_storeu_si128((__m128i *) (x + i), _mm_unpacklo_epi64(a, b));
+		_mm_storeu_si128((__m128i *) (x + i + 2), _mm_unpacklo_epi64(c, d));
+		flags = _mm_or_si128(flags, _mm_or_si128(_mm_unpackhi_epi64(a, b),
+												 _mm_unpackhi_epi64(c, d)));
+	}
+	/* keep the isnull bytes, drop the padding, and fold the two halves */
+	flags = _mm_and_si128(flags, _mm_set1_epi64x(0xff));
+	flags = _mm_or_si128(flags, _mm_unpackhi_epi64(flags, flags));
+	anynull = _mm_cvtsi128_si64(flags) != 0;
+#endif
+	/* one test for the row, not a branch per value */
+	for (; i < n; i++)
+	{
+		anynull |= args[i].isnull;
+		x[i] = DatumGetFloat8(args[i].value);
+	}
+	return anynull;
+}
+
+/* read_row for features of other types, or several arrays: out of line */
+static pg_noinline const double *
+read_row_general(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l,
+				 double *x)
+{
+	const int32 *widths = OOML_SECTION(st, l->widths, const int32);
+	const int32 *types = OOML_SECTION(st, l->types, const int32);
+	int			first = first_feature(st);
+	int			k = 0;
+
+	for (int i = 0; i < st->nargs; i++)
+	{
+		Datum		d = PG_GETARG_DATUM(first + i);
+		int			got;
+		OomlReadStatus status;
+
+		if (PG_ARGISNULL(first + i))
+			return NULL;
+		if (ooml_read_common(d, (OomlArgType) types[i], x + k))
+		{
+			k++;
+			continue;
+		}
+		status = ooml_read_values(d, (OomlArgType) types[i], widths[i], x + k,
+								  &got, false);
+		if (status == OOML_READ_NULL)
+			return NULL;
+		if (status != OOML_READ_OK)
+			ooml_read_error(status, ooml_state_name(st, i + 1), widths[i], got);
+		k += widths[i];
+	}
+	return x;
+}
+
+/*
  * Read a row's feature values into x.  Returns x, or NULL when the row is
  * to be skipped for a NULL.  Values are not checked for finiteness here:
  * the caller does that once for the whole row.
  */
-static inline const double *
+static pg_attribute_always_inline const double *
 read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 		 bool all_float8)
 {
 	const int32 *widths = OOML_SECTION(st, l->widths, const int32);
 	const int32 *types = OOML_SECTION(st, l->types, const int32);
-	int			k = 0;
-
 	int			first = first_feature(st);
 
 	/* features in separate float8 columns: the tightest loop */
 	if (all_float8)
-	{
-		const NullableDatum *restrict args = fcinfo->args + first;
-		double	   *restrict xr = x;
-		int			n = st->nargs;
-		bool		anynull = false;
-
-		/* one test for the row, not a branch per value */
-		for (int i = 0; i < n; i++)
-		{
-			anynull |= args[i].isnull;
-			xr[i] = DatumGetFloat8(args[i].value);
-		}
-		return anynull ? NULL : x;
-	}
+		return copy_float8_args(fcinfo->args + first, x, st->nargs) ? NULL : x;
 
 	if (st->nargs == 1 && types[0] == OOML_ARG_FLOAT8_ARRAY)
 	{
@@ -344,29 +410,9 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 						ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0);
 	}
 
-	for (int i = 0; i < st->nargs; i++)
-	{
-		Datum		d = PG_GETARG_DATUM(first + i);
-		int			got;
-		OomlReadStatus status;
-
-		if (PG_ARGISNULL(first + i))
-			return NULL;
-		if (ooml_read_common(d, (OomlArgType) types[i], x + k))
-		{
-			k++;
-			continue;
-		}
-		status = ooml_read_values(d, (OomlArgType) types[i], widths[i], x + k,
-								  &got, false);
-		if (status == OOML_READ_NULL)
-			return NULL;
-		if (status != OOML_READ_OK)
-			ooml_read_error(status, ooml_state_name(st, i + 1), widths[i], got);
-		k += widths[i];
-	}
-	return x;
+	return read_row_general(fcinfo, st, l, x);
 }
+
 
 /*
  * One step of stochastic gradient descent on one row (Bismarck): the
@@ -766,34 +812,104 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 }
 
 /*
+ * Add a row that is not buffered to the state: the transition function's
+ * work for QR, multinomial and SGD passes and rows too wide to buffer.  x
+ * is the row with its intercept slot, xf its features.
+ */
+static pg_noinline OOML_CLONES void
+compute_row(OomlState *st, LayoutCache *lc, double *x, const double *xf,
+			double y, double w, double offset)
+{
+	const OomlLayout *l = &lc->l;
+	const OomlFamily *fam = lc->fam;
+	const double *coef;
+	int			p = st->ncoef,
+				off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0,
+				nf = p - off;
+	double		eta,
+				loss,
+				d1,
+				d2;
+
+	add_sums(st, fam, &y, &w, 1);
+
+	if (st->kind == OOML_PASS_QR)
+	{
+		double		sw = sqrt(w);
+
+		/* the QR pass wants the whole row, intercept first, in one place */
+		for (int j = 0; j < p; j++)
+			if (!isfinite(x[j]))
+				check_finite_row(st, l, x + off);
+		/* a weighted row is the row scaled by sqrt(w) */
+		if (w != 1.0)
+			for (int j = 0; j < p; j++)
+				x[j] *= sw;
+		ooml_qr_add_row(st, l, x, sw * y);
+		return;
+	}
+
+	if (lc->nlp > 1)
+	{
+		multi_row(st, l, lc, xf, off, y, w, offset);
+		return;
+	}
+
+	/*
+	 * The linear predictor.  A NaN or infinite feature makes it non-finite
+	 * whatever the weights (0 * inf is NaN), so it doubles as the row's
+	 * finiteness check.
+	 */
+	coef = OOML_SECTION(st, l->coef, const double);
+	eta = (off ? coef[0] : 0.0) + ooml_dot(coef + off, xf, nf);
+	if (!isfinite(eta))
+		check_finite_row(st, l, xf);
+	eta += offset;
+	if ((st->flags & OOML_FLAG_STATS) && fam->pearson)
+		st->pearson += w * fam->pearson(y, eta);
+
+	/* the family's view of the row */
+	fam->row(y, eta, &loss, &d1, &d2);
+	if (fam->at_boundary && fam->at_boundary(eta))
+		st->n_boundary++;
+	st->loss += w * loss;
+
+	if (st->kind == OOML_PASS_SGD)
+	{
+		double		dl = w * d1;
+
+		sgd_step(st, l, xf, off, p, 1, &dl);
+		return;
+	}
+
+	/* a gradient pass over rows too wide to buffer */
+	Assert(l->hess == 0);
+	add_gradient(OOML_SECTION(st, l->grad, double), off, xf, nf, w * d1);
+
+	if (l->sumx)
+		add_moments(st, l, xf, off, nf, w);
+}
+
+/*
  * ooml_pass_transfn(state, seed, target, VARIADIC features)
  *		Add one row to the state.
  */
 OOML_CLONES Datum
 ooml_pass_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	OomlState  *st;
 	const OomlLayout *l;
 	LayoutCache *lc;
-	const OomlFamily *fam;
-	const double *coef;
 	double	   *x;
 	const double *xf;
-	int			p,
-				off,
-				nf;
+	int			off;
 	double		y,
-				eta,
-				loss,
-				d1,
-				d2,
 				w = 1.0,
 				offset = 0.0;
 
 	/* the state is updated in place: only ever inside an aggregate */
 	if (!(fcinfo->context && IsA(fcinfo->context, AggState)) &&
-		!AggCheckCallContext(fcinfo, &aggcxt))
+		!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ooml_pass_transfn called in non-aggregate context")));
@@ -814,13 +930,11 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 
 	lc = layout_of(fcinfo, st);
 	l = &lc->l;
-	p = st->ncoef;
 	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
-	nf = p - off;
 
 	/* the row's values go to the block's next row, or to the scratch row */
 	if (lc->block > 0)
-		x = OOML_SECTION(st, l->qbuf, double) + (Size) st->nbuf * p;
+		x = OOML_SECTION(st, l->qbuf, double) + (Size) st->nbuf * st->ncoef;
 	else
 		x = OOML_SECTION(st, l->xbuf, double);
 	xf = read_row(fcinfo, st, l, x + off, lc->all_float8);
@@ -852,22 +966,23 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(st);
 	}
 
-	fam = lc->fam;
-	switch (st->target_type)
+	/*
+	 * The target.  A boolean one is converted without a branch: labels come
+	 * in no order a branch predictor could learn, and a mispredicted branch
+	 * per row is a measurable part of a pass.
+	 */
+	if (lc->bool_target_ok)
+		y = (double) DatumGetBool(PG_GETARG_DATUM(ARG_TARGET));
+	else
 	{
-		case OOML_ARG_BOOL:
-			y = DatumGetBool(PG_GETARG_DATUM(ARG_TARGET)) ? 1.0 : 0.0;
-			break;
-		case OOML_ARG_FLOAT8:
+		if (st->target_type == OOML_ARG_FLOAT8)
 			y = DatumGetFloat8(PG_GETARG_DATUM(ARG_TARGET));
-			break;
-		default:
+		else
 			y = ooml_read_scalar(PG_GETARG_DATUM(ARG_TARGET),
 								 (OomlArgType) st->target_type);
-			break;
+		if (!ooml_valid_target(lc->fam, y))
+			bad_target(st, y);
 	}
-	if (!ooml_valid_target(fam, y))
-		bad_target(st, y);
 
 	/* the offset: NULL skips the row */
 	if (st->flags & OOML_FLAG_OFFSET)
@@ -896,7 +1011,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		pend[b + st->nbuf] = w;
 		pend[2 * b + st->nbuf] = offset;
 		if (l->sumx)
-			add_moments(st, l, xf, off, nf, w);
+			add_moments(st, l, xf, off, st->ncoef - off, w);
 		if (++st->nbuf == b)
 		{
 			compute_block(st, l, OOML_SECTION(st, l->qbuf, double), pend, b, b);
@@ -905,64 +1020,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
-	add_sums(st, fam, &y, &w, 1);
-
-	if (st->kind == OOML_PASS_QR)
-	{
-		double		sw = sqrt(w);
-
-		/* the QR pass wants the whole row, intercept first, in one place */
-		for (int j = 0; j < p; j++)
-			if (!isfinite(x[j]))
-				check_finite_row(st, l, x + off);
-		/* a weighted row is the row scaled by sqrt(w) */
-		if (w != 1.0)
-			for (int j = 0; j < p; j++)
-				x[j] *= sw;
-		ooml_qr_add_row(st, l, x, sw * y);
-		PG_RETURN_POINTER(st);
-	}
-
-	if (lc->nlp > 1)
-	{
-		multi_row(st, l, lc, xf, off, y, w, offset);
-		PG_RETURN_POINTER(st);
-	}
-
-	/*
-	 * The linear predictor.  A NaN or infinite feature makes it non-finite
-	 * whatever the weights (0 * inf is NaN), so it doubles as the row's
-	 * finiteness check.
-	 */
-	coef = OOML_SECTION(st, l->coef, const double);
-	eta = (off ? coef[0] : 0.0) + ooml_dot(coef + off, xf, nf);
-	if (!isfinite(eta))
-		check_finite_row(st, l, xf);
-	eta += offset;
-	if ((st->flags & OOML_FLAG_STATS) && fam->pearson)
-		st->pearson += w * fam->pearson(y, eta);
-
-	/* the family's view of the row */
-	fam->row(y, eta, &loss, &d1, &d2);
-	if (fam->at_boundary && fam->at_boundary(eta))
-		st->n_boundary++;
-	st->loss += w * loss;
-
-	if (st->kind == OOML_PASS_SGD)
-	{
-		double		dl = w * d1;
-
-		sgd_step(st, l, xf, off, p, 1, &dl);
-		PG_RETURN_POINTER(st);
-	}
-
-	/* a gradient pass over rows too wide to buffer */
-	Assert(l->hess == 0);
-	add_gradient(OOML_SECTION(st, l->grad, double), off, xf, nf, w * d1);
-
-	if (l->sumx)
-		add_moments(st, l, xf, off, nf, w);
-
+	compute_row(st, lc, x, xf, y, w, offset);
 	PG_RETURN_POINTER(st);
 }
 
