@@ -15,6 +15,23 @@ CREATE TABLE st2 (s ooml.state);
 \copy st2 FROM '/tmp/ooml_regress_state.bin' (FORMAT binary)
 SELECT st2.s::text = st.s::text AS binary_round_trip FROM st, st2;
 SELECT (ooml.pass_result(s)).n_rows, round((ooml.pass_result(s)).loss::numeric, 10) AS loss FROM st;
+-- A Newton state buffers 64 rows under hashed aggregation (grouped
+-- training: a state per group in memory at once), and up to 1,024 rows
+-- otherwise, so as to fold them into the Hessian in fewer, larger blocks.
+-- Both give the same pass.
+SET enable_sort = off;
+CREATE TABLE st_hashed AS
+SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                       ARRAY[1, 1], ARRAY['am', 'hp', 'wt']),
+                       am, hp, wt) AS s
+  FROM mtcars GROUP BY am IS NOT NULL;
+RESET enable_sort;
+SELECT length(ooml.state_send(h.s)) AS hashed_bytes, length(ooml.state_send(st.s)) AS plain_bytes
+  FROM st_hashed h, st;
+SELECT h.s::text::ooml.state::text = h.s::text AS hashed_text_round_trip,
+       (SELECT max(abs(u - v)) FROM unnest((ooml.pass_result(h.s)).direction, (ooml.pass_result(st.s)).direction) AS t(u, v)) < 1e-12 AS same_direction,
+       abs((ooml.pass_result(h.s)).loss - (ooml.pass_result(st.s)).loss) < 1e-12 AS same_loss
+  FROM st_hashed h, st;
 -- the state of half the rows combined with the other half equals the whole
 WITH a AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
                                                   ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
@@ -26,6 +43,20 @@ SELECT max(abs(u.x - v.x) / abs(v.x)) < 1e-12 AS combine_matches
   FROM a, b,
        unnest((ooml.pass_result(ooml.state_combine(a.s, b.s))).direction) WITH ORDINALITY AS u(x, i)
   JOIN unnest((SELECT (ooml.pass_result(s)).direction FROM st)) WITH ORDINALITY AS v(x, i) USING (i);
+-- and so does a state that buffers 1,024 rows combined with one that buffers 64
+SET enable_sort = off;
+WITH a AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                                  ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
+             FROM mtcars WHERE mpg < 20),
+     b AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
+                                                  ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
+             FROM mtcars WHERE mpg >= 20 GROUP BY am IS NOT NULL)
+SELECT length(ooml.state_send(a.s)) > length(ooml.state_send(b.s)) AS a_buffers_more,
+       (SELECT max(abs(u.x - v.x) / abs(v.x))
+          FROM unnest((ooml.pass_result(ooml.state_combine(x, y))).direction) WITH ORDINALITY AS u(x, i)
+          JOIN unnest((SELECT (ooml.pass_result(s)).direction FROM st)) WITH ORDINALITY AS v(x, i) USING (i)) < 1e-12 AS mixed_combine_matches
+  FROM a, b, LATERAL (VALUES (a.s, b.s), (b.s, a.s)) AS o(x, y);
+RESET enable_sort;
 -- combining states of different passes is refused
 SELECT err($$SELECT ooml.state_combine(s, (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 1, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) FROM mtcars)) FROM st$$);
 SELECT err($$SELECT ooml.state_combine(s, (SELECT ooml.pass_state(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) FROM mtcars)) FROM st$$);
@@ -56,7 +87,7 @@ BEGIN
     END LOOP;
     RETURN QUERY SELECT o, count(*) FROM unnest(outcomes) o GROUP BY o ORDER BY o;
 END $$;
-SELECT * FROM corrupt_all((SELECT s FROM st));
+SELECT * FROM corrupt_all((SELECT s FROM st_hashed));
 -- make_state checks its arguments
 SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
 SELECT err($$SELECT ooml.make_state('sideways', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
@@ -84,11 +115,14 @@ SELECT err($$SELECT ooml.pass(NULL::ooml.state, am, hp) FROM mtcars$$);
 -- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
 -- too wide to buffer (here 1,101 values) one at a time: the loss and
 -- gradient of each (per row) agree with the same sums written in SQL.  200
--- rows: three full blocks of 64 and 8 rows still buffered when the pass ends.
+-- rows: three full blocks of 64 and 8 rows still buffered when the pass ends
+-- (a hashed Newton pass too; a plain one buffers all 200 and the final
+-- function computes them in chunks of 64).
 CREATE TABLE blk AS
 SELECT (i % 3 = 0) AS y, sin(i)::float8 AS a, cos(i * 0.7)::float8 AS b,
        ARRAY(SELECT sin(i * j) FROM generate_series(1, 1100) j)::float8[] AS xs
   FROM generate_series(1, 200) i;
+SET enable_sort = off;
 WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.5 * a - 0.3 * b))) AS mu, y::int AS yy, a, b FROM blk),
      ref AS (SELECT avg(-yy * ln(mu) - (1 - yy) * ln(1 - mu)) AS loss,
                     ARRAY[avg(mu - yy), avg((mu - yy) * a), avg((mu - yy) * b)] AS g FROM r)
@@ -96,7 +130,10 @@ SELECT kind,
        abs((p).loss - ref.loss) < 1e-12 * ref.loss AS loss_matches,
        (SELECT max(abs(u - v)) FROM unnest((p).gradient, ref.g) AS t(u, v)) < 1e-12 AS gradient_matches
   FROM (SELECT k AS kind, (SELECT ooml.pass(ooml.make_state(k, 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk) AS p
-          FROM unnest(ARRAY['gradient', 'newton']) k) s, ref;
+          FROM unnest(ARRAY['gradient', 'newton']) k
+        UNION ALL
+        SELECT 'newton, hashed', (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk GROUP BY a IS NOT NULL)) s, ref;
+RESET enable_sort;
 WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.001 * (SELECT sum(v) FROM unnest(xs) v)))) AS mu, y::int AS yy, xs FROM blk),
      ref AS (SELECT avg(-yy * ln(mu) - (1 - yy) * ln(1 - mu)) AS loss,
                     ARRAY[avg(mu - yy), avg((mu - yy) * xs[1]), avg((mu - yy) * xs[1100])] AS g FROM r),

@@ -54,6 +54,16 @@
  *	double	hess[ncoef^2]	sum of w * d2loss/deta2 * x x' (NEWTON only;
  *							upper triangle, column-major)
  *	double	raug[q^2]		R factor of [X y], q = ncoef + 1 (QR only)
+ *	double	gram[2 q^2]		[X y]'[X y] in double-double (QR with REFINE):
+ *							the high parts, then the low parts
+ *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
+ *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
+ *	char	names[names_len] target name, then one name per feature
+ *							argument, each NUL-terminated
+ *
+ * then the row buffer, last, so that states buffering more or fewer rows
+ * (OOML_FLAG_BIG_BLOCKS) agree on everything before it:
+ *
  *	double	qbuf[B * q]		rows waiting to be folded into raug (QR, one
  *							column after the other); GRADIENT and NEWTON with
  *							one linear predictor: the rows [1, x] waiting to
@@ -63,16 +73,10 @@
  *							curvature (see ooml_newton_block_rows)
  *	double	pend[3 B]		GRADIENT and NEWTON: the buffered rows' targets,
  *							then their weights, then their offsets
- *	double	gram[2 q^2]		[X y]'[X y] in double-double (QR with REFINE):
- *							the high parts, then the low parts
- *	double	sumx[ncoef]		sum of w * x (MOMENTS only)
- *	double	sumxx[ncoef]	sum of w * x^2 (MOMENTS only)
- *	char	names[names_len] target name, then one name per feature
- *							argument, each NUL-terminated
- *	double	xbuf[ncoef]		scratch for the current row; not serialized
+ *	double	xbuf[ncoef]		scratch for the current row
  */
 #define OOML_STATE_MAGIC	0x4F4F4D4C	/* "OOML" */
-#define OOML_STATE_VERSION	2
+#define OOML_STATE_VERSION	3
 
 /* Upper bounds that keep a (possibly hostile) state's sizes sane. */
 #define OOML_MAX_COEF		10000000
@@ -89,8 +93,18 @@ typedef enum OomlPassKind
 
 #define OOML_PASS_KIND_MAX	4
 
-/* rows a QR, Newton or gradient state buffers before computing them with BLAS */
+/* rows a QR or gradient state buffers before computing them with BLAS */
 #define OOML_QR_BLOCK		64
+
+/*
+ * rows a Newton state with OOML_FLAG_BIG_BLOCKS buffers: as many as
+ * OOML_NEWTON_BUF_VALUES values hold, at least OOML_QR_BLOCK and at most
+ * OOML_NEWTON_BLOCK (each fold into the Hessian is one dsyrk, and few large
+ * calls cost a pass less than many small ones: see compute_block).  Without
+ * the flag (hashed aggregation, many states at once): OOML_QR_BLOCK.
+ */
+#define OOML_NEWTON_BLOCK	1024
+#define OOML_NEWTON_BUF_VALUES 32768
 
 /*
  * most values a gradient state buffers (B rows of ncoef): wider rows are
@@ -111,7 +125,10 @@ typedef enum OomlPassKind
 #define OOML_FLAG_WEIGHTS		0x0020	/* a row weight follows the target */
 #define OOML_FLAG_HESSIAN		0x0040	/* NEWTON final: return the Hessian */
 #define OOML_FLAG_OFFSET		0x0080	/* an offset follows the target (and weight) */
-#define OOML_FLAG_ALL			0x00FF
+#define OOML_FLAG_BIG_BLOCKS	0x0100	/* NEWTON: buffers up to OOML_NEWTON_BLOCK
+										 * rows (set by the transition function
+										 * outside hashed aggregation) */
+#define OOML_FLAG_ALL			0x01FF
 
 typedef struct OomlState
 {
@@ -162,8 +179,8 @@ typedef struct OomlLayout
 	Size		sumxx;			/* 0 if absent */
 	Size		names;
 	Size		xbuf;
+	Size		buffer;			/* where the row buffer (qbuf, pend) starts */
 	Size		total;			/* size of the whole varlena */
-	Size		serialized;		/* bytes of the value before xbuf */
 } OomlLayout;
 
 #define DatumGetOomlState(d)	((OomlState *) PG_DETOAST_DATUM(d))
@@ -178,8 +195,8 @@ extern void ooml_state_reset(OomlState *st);
 extern const char *ooml_state_name(const OomlState *st, int i);
 extern int64 ooml_state_bytes(int kind, int64 ncoef);
 extern int	ooml_state_predictors(const OomlState *st, const OomlLayout *l);
-extern int	ooml_newton_block_rows(int ncoef, int nlp);
-extern int	ooml_block_rows(int kind, int64 ncoef);
+extern int	ooml_newton_block_rows(int ncoef, int flags, int nlp);
+extern int	ooml_block_rows(int kind, int flags, int64 ncoef);
 
 #define OOML_SECTION(st, off, type)	((type *) ((char *) (st) + (off)))
 

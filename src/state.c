@@ -53,7 +53,7 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 		ncoef < 1 || ncoef > OOML_MAX_COEF ||
 		names_len < 1 || names_len > OOML_MAX_NAMES_LEN)
 		return false;
-	brows = ooml_block_rows(kind, ncoef);
+	brows = ooml_block_rows(kind, flags, ncoef);
 
 	off = offsetof(OomlState, data);
 	l->widths = off;
@@ -80,21 +80,12 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 		l->hess = off;
 		off += sizeof(double) * (uint64) ncoef * (uint64) ncoef;
 	}
-	if (brows > 0)
-	{
-		l->qbuf = off;
-		off += sizeof(double) * brows * (uint64) ncoef;
-		l->pend = off;
-		off += sizeof(double) * 3 * (uint64) brows;
-	}
 	if (kind == OOML_PASS_QR)
 	{
 		uint64		q = ncoef + 1;
 
 		l->raug = off;
 		off += sizeof(double) * q * q;
-		l->qbuf = off;
-		off += sizeof(double) * OOML_QR_BLOCK * q;
 		if (flags & OOML_FLAG_REFINE)
 		{
 			l->gram = off;
@@ -111,7 +102,21 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	}
 	l->names = off;
 	off += SECTION_ALIGN(names_len);
-	l->serialized = off;
+
+	/* the row buffer last: states that buffer more or fewer rows share the rest */
+	l->buffer = off;
+	if (brows > 0)
+	{
+		l->qbuf = off;
+		off += sizeof(double) * brows * (uint64) ncoef;
+		l->pend = off;
+		off += sizeof(double) * 3 * (uint64) brows;
+	}
+	if (kind == OOML_PASS_QR)
+	{
+		l->qbuf = off;
+		off += sizeof(double) * OOML_QR_BLOCK * (uint64) (ncoef + 1);
+	}
 	l->xbuf = off;
 	off += sizeof(double) * ncoef;
 	l->total = off;
@@ -119,7 +124,10 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	return off <= MaxAllocSize;
 }
 
-/* Bytes a state of this kind needs for p coefficients (for guards). */
+/*
+ * Bytes a state of this kind needs for p coefficients (for guards): with
+ * the larger row buffer a Newton pass has outside hashed aggregation.
+ */
 int64
 ooml_state_bytes(int kind, int64 ncoef)
 {
@@ -127,7 +135,7 @@ ooml_state_bytes(int kind, int64 ncoef)
 
 	if (kind == OOML_PASS_NEWTON)
 		doubles += ncoef * ncoef;
-	doubles += (int64) ooml_block_rows(kind, ncoef) * (ncoef + 3);
+	doubles += (int64) ooml_block_rows(kind, OOML_FLAG_BIG_BLOCKS, ncoef) * (ncoef + 3);
 	if (kind == OOML_PASS_QR)
 		doubles += 3 * (ncoef + 1) * (ncoef + 1) + OOML_QR_BLOCK * (ncoef + 1);
 	return doubles * (int64) sizeof(double);
@@ -225,9 +233,11 @@ ooml_state_check(const OomlState *st, Size size)
 	if (st->weight_type < OOML_ARG_UNSET || st->weight_type > OOML_ARG_TYPE_MAX ||
 		ooml_arg_is_array((OomlArgType) st->weight_type))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The weight type is invalid.");
+	if ((st->flags & OOML_FLAG_BIG_BLOCKS) && st->kind != OOML_PASS_NEWTON)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "Only Newton passes buffer larger blocks.");
 	if (st->nbuf < 0 ||
 		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
-					Max(ooml_block_rows(st->kind, st->ncoef) - 1, 0)))
+					Max(ooml_block_rows(st->kind, st->flags, st->ncoef) - 1, 0)))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	if (st->kind == OOML_PASS_QR && st->family != OOML_FAMILY_GAUSSIAN)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
@@ -269,14 +279,14 @@ ooml_state_check(const OomlState *st, Size size)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
 	/* a multinomial Newton state buffers fewer, wider rows; its gradient state none */
 	if ((st->kind == OOML_PASS_NEWTON &&
-		 st->nbuf > Max(ooml_newton_block_rows(st->ncoef, st->ncoef / sum) - 1, 0)) ||
+		 st->nbuf > Max(ooml_newton_block_rows(st->ncoef, st->flags, st->ncoef / sum) - 1, 0)) ||
 		(st->kind == OOML_PASS_GRADIENT && st->ncoef != sum && st->nbuf != 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The row buffer count is out of range.");
 	/* rows waiting to be computed obey the rules their rows were read by */
 	if (st->ncoef == sum && l.pend != 0)
 	{
 		const OomlFamily *fam = ooml_family(st->family);
-		int			b = ooml_block_rows(st->kind, st->ncoef);
+		int			b = ooml_block_rows(st->kind, st->flags, st->ncoef);
 		const double *pend = OOML_SECTION(st, l.pend, const double);
 
 		for (int i = 0; i < st->nbuf; i++)
@@ -312,15 +322,21 @@ ooml_state_check(const OomlState *st, Size size)
  * row on its own is a chain of dependent steps (dot product, family,
  * update); a block keeps many rows' steps in flight.  A gradient state
  * buffers at most OOML_GRAD_BUF_VALUES values; wider rows are computed one
- * at a time (0).  The space is the same for several linear predictors
+ * at a time (0).  A Newton state with OOML_FLAG_BIG_BLOCKS buffers more
+ * rows (see ooml.h), computed in chunks of OOML_QR_BLOCK, and calls dsyrk
+ * less often.  The space is the same for several linear predictors
  * (multinomial), whose Newton state buffers differently (below) and whose
  * gradient state does not buffer.
  */
 int
-ooml_block_rows(int kind, int64 ncoef)
+ooml_block_rows(int kind, int flags, int64 ncoef)
 {
 	int64		rows;
 
+	if (kind == OOML_PASS_NEWTON && (flags & OOML_FLAG_BIG_BLOCKS))
+		return (int) Max((int64) OOML_QR_BLOCK,
+						 Min((int64) OOML_NEWTON_BLOCK,
+							 OOML_NEWTON_BUF_VALUES / Max(ncoef, 1)));
 	if (kind == OOML_PASS_NEWTON)
 		return OOML_QR_BLOCK;
 	if (kind != OOML_PASS_GRADIENT || ncoef < 1)
@@ -331,20 +347,21 @@ ooml_block_rows(int kind, int64 ncoef)
 
 /*
  * Rows a Newton state buffers before folding them into its Hessian.  One
- * linear predictor: OOML_QR_BLOCK rows of the ncoef values.  nlp > 1
+ * linear predictor: ooml_block_rows' rows of the ncoef values.  nlp > 1
  * predictors (multinomial; a row has ncoef / nlp values): each row's values
  * and its nlp (nlp + 1) / 2 curvature entries, as many rows as the same
  * space holds (0: not one, and each row is folded in at once).
  */
 int
-ooml_newton_block_rows(int ncoef, int nlp)
+ooml_newton_block_rows(int ncoef, int flags, int nlp)
 {
 	int64		per_row;
+	int			rows = ooml_block_rows(OOML_PASS_NEWTON, flags, ncoef);
 
 	if (nlp <= 1)
-		return OOML_QR_BLOCK;
+		return rows;
 	per_row = ncoef / nlp + (int64) nlp * (nlp + 1) / 2;
-	return (int) Min((int64) OOML_QR_BLOCK, ((int64) OOML_QR_BLOCK * ncoef) / per_row);
+	return (int) Min((int64) rows, ((int64) rows * ncoef) / per_row);
 }
 
 /*
@@ -478,13 +495,19 @@ state_serialize(const OomlState *st)
 	for (int i = 0; i < st->nargs; i++)
 		pq_sendint32(&buf, ints[i]);
 
-	/* all double sections are contiguous from coef to names */
+	/* the double sections are contiguous from coef to names */
 	dbl = OOML_SECTION(st, l.coef, const double);
 	ndouble = (l.names - l.coef) / sizeof(double);
 	for (int64 i = 0; i < ndouble; i++)
 		pq_sendfloat8(&buf, dbl[i]);
 
 	pq_sendbytes(&buf, OOML_SECTION(st, l.names, const char), st->names_len);
+
+	/* and the row buffer, after the names */
+	dbl = OOML_SECTION(st, l.buffer, const double);
+	ndouble = (l.xbuf - l.buffer) / sizeof(double);
+	for (int64 i = 0; i < ndouble; i++)
+		pq_sendfloat8(&buf, dbl[i]);
 	return pq_endtypsend(&buf);
 }
 
@@ -505,7 +528,8 @@ state_deserialize(StringInfo buf, int code)
 				weight_type;
 	OomlLayout	l;
 	OomlState  *st;
-	int64		ndouble;
+	int64		ndouble,
+				nbuffer;
 	int64		expect;
 	int32	   *ints;
 	double	   *dbl;
@@ -537,7 +561,9 @@ state_deserialize(StringInfo buf, int code)
 		invalid_state(code, "The dimensions are out of range.");
 
 	ndouble = (l.names - l.coef) / sizeof(double);
-	expect = 3 * 8 + 10 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len;
+	nbuffer = (l.xbuf - l.buffer) / sizeof(double);
+	expect = 3 * 8 + 10 * 8 + 2 * 4 * (int64) nargs + 8 * ndouble + names_len +
+		8 * nbuffer;
 	if ((int64) (buf->len - buf->cursor) != expect)
 		invalid_state(code, "The size does not match the dimensions.");
 	/* the same memory guard as for states ooml makes itself */
@@ -575,6 +601,9 @@ state_deserialize(StringInfo buf, int code)
 	for (int64 i = 0; i < ndouble; i++)
 		dbl[i] = pq_getmsgfloat8(buf);
 	pq_copymsgbytes(buf, OOML_SECTION(st, l.names, char), names_len);
+	dbl = OOML_SECTION(st, l.buffer, double);
+	for (int64 i = 0; i < nbuffer; i++)
+		dbl[i] = pq_getmsgfloat8(buf);
 
 	ooml_state_check(st, VARSIZE(st));
 	return st;
