@@ -519,25 +519,41 @@ add_moments(OomlState *st, const OomlLayout *l, const double *x, int off, int nf
 
 /* Count m rows used and add their targets' sums (y and w m values each). */
 static inline void
-add_sums(OomlState *st, const OomlFamily *fam, const double *y, const double *w, int m)
+add_sums(OomlState *st, const OomlFamily *fam, const double *restrict y,
+		 const double *restrict w, int m)
 {
-	st->n_rows += m;
+	/* sums in registers: the state's fields would chain every row through memory */
+	double		sw = 0.0,
+				swy = 0.0,
+				swyy = 0.0;
+
 	for (int i = 0; i < m; i++)
 	{
-		st->sum_w += w[i];
-		st->sum_wy += w[i] * y[i];
-		st->sum_wyy += w[i] * y[i] * y[i];
+		sw += w[i];
+		swy += w[i] * y[i];
+		swyy += w[i] * y[i] * y[i];
 	}
+	st->n_rows += m;
+	st->sum_w += sw;
+	st->sum_wy += swy;
+	st->sum_wyy += swyy;
 	if (fam->row_const)
+	{
+		double		s1 = 0.0,
+					s2 = 0.0;
+
 		for (int i = 0; i < m; i++)
 		{
 			double		c1,
 						c2;
 
 			fam->row_const(y[i], &c1, &c2);
-			st->ll_const += w[i] * c1;
-			st->aux += w[i] * c2;
+			s1 += w[i] * c1;
+			s2 += w[i] * c2;
 		}
+		st->ll_const += s1;
+		st->aux += s2;
+	}
 }
 
 /*
@@ -565,6 +581,7 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 	double		loss[OOML_QR_BLOCK];
 	double		c[OOML_QR_BLOCK];
 	double		s[OOML_QR_BLOCK];
+	double		lsum = 0.0;
 
 	Assert(m <= stride);
 	if (m <= 0)
@@ -590,9 +607,10 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 			if (!isfinite(eta[i]))
 				check_finite_row(st, l, r + (Size) i * p + off);
 			eta[i] += offset[i];
-			if (pearson)
-				st->pearson += w[i] * fam->pearson(y[i], eta[i]);
 		}
+		if (pearson)
+			for (int i = 0; i < n; i++)
+				st->pearson += w[i] * fam->pearson(y[i], eta[i]);
 
 		/* the family's view of the rows: loss, dloss (in c), curvature (in s) */
 		if (fam->rows)
@@ -606,21 +624,24 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 			}
 		for (int i = 0; i < n; i++)
 		{
-			st->loss += w[i] * loss[i];
+			lsum += w[i] * loss[i];
 			c[i] *= w[i];
-			s[i] = s[i] > 0.0 ? sqrt(w[i] * s[i]) : 0.0;
 		}
 		ooml_rows_axpy(p, n, r, c, grad);
 
+		/* Newton: each row scaled by sqrt(w d2loss), for the dsyrk below */
 		if (l->hess)
 			for (int i = 0; i < n; i++)
 			{
 				double	   *restrict ri = r + (Size) i * p;
+				double		si = s[i] > 0.0 ? sqrt(w[i] * s[i]) : 0.0;
 
 				for (int j = 0; j < p; j++)
-					ri[j] *= s[i];
+					ri[j] *= si;
 			}
 	}
+
+	st->loss += lsum;
 
 	/*
 	 * One dsyrk for all the rows.  With the table in shared buffers, a call

@@ -2,7 +2,8 @@
  * syrk.c: what the Hessian of a Newton pass costs in BLAS alone.
  *
  * Accumulates X'X for ROWS rows of P values in blocks of K rows, as a Newton
- * pass does with its buffered rows, three ways: one dsyrk per block (ooml's
+ * pass does with its buffered rows (64 under hashed aggregation, up to 1024
+ * otherwise), three ways: one dsyrk per block (ooml's
  * way), one dgemm per block on the full matrix, and a plain loop of rank-one
  * updates of the upper triangle.  The rows stay in cache, so this is the
  * arithmetic alone.  Usage: syrk [ROWS [P]]; prints milliseconds.
@@ -26,16 +27,16 @@ main(int argc, char **argv)
 {
 	long		nrows = argc > 1 ? atol(argv[1]) : 1000000;
 	int			p = argc > 2 ? atoi(argv[2]) : 21;
-	int			blocks[] = {32, 64, 128, 256};
-	double	   *rows = malloc(sizeof(double) * p * 256);
+	int			blocks[] = {64, 256, 1024};
+	double	   *rows = malloc(sizeof(double) * p * 1024);
 	double	   *c = calloc((size_t) p * p, sizeof(double));
 	double		check = 0.0;
 
 	if (rows == NULL || c == NULL || p < 1 || nrows < 1)
 		return 1;
-	for (int i = 0; i < p * 256; i++)
+	for (int i = 0; i < p * 1024; i++)
 		rows[i] = (double) ((i * 7919) % 1000) / 1000.0 - 0.5;
-	for (int b = 0; b < 4; b++)
+	for (int b = 0; b < 3; b++)
 	{
 		int			k = blocks[b];
 		double		t0,
