@@ -141,3 +141,20 @@ WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.001 * (SELECT sum(v) FROM unnest(xs) v)
 SELECT abs((p).loss - ref.loss) < 1e-12 * ref.loss AS wide_loss_matches,
        greatest(abs((p).gradient[1] - ref.g[1]), abs((p).gradient[2] - ref.g[2]), abs((p).gradient[1101] - ref.g[3])) < 1e-12 AS wide_gradient_matches
   FROM p, ref;
+-- Features in nine float8 columns are copied four at a time (and the ninth
+-- alone): a NULL in any one position skips the row.
+CREATE TABLE nine AS
+SELECT i, (i % 2 = 0) AS y,
+       CASE WHEN i = 1 THEN NULL ELSE sin(i) END AS c1, CASE WHEN i = 2 THEN NULL ELSE sin(2 * i) END AS c2,
+       CASE WHEN i = 3 THEN NULL ELSE sin(3 * i) END AS c3, CASE WHEN i = 4 THEN NULL ELSE sin(4 * i) END AS c4,
+       CASE WHEN i = 5 THEN NULL ELSE sin(5 * i) END AS c5, CASE WHEN i = 6 THEN NULL ELSE sin(6 * i) END AS c6,
+       CASE WHEN i = 7 THEN NULL ELSE sin(7 * i) END AS c7, CASE WHEN i = 8 THEN NULL ELSE sin(8 * i) END AS c8,
+       CASE WHEN i = 9 THEN NULL ELSE sin(9 * i) END AS c9
+  FROM generate_series(1, 100) i;
+WITH p AS (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, array_fill(0.1::float8, ARRAY[10]), array_fill(1, ARRAY[9]),
+                                            ARRAY['y', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9']),
+                           y, c1, c2, c3, c4, c5, c6, c7, c8, c9) AS p FROM nine),
+     r AS (SELECT 1 / (1 + exp(-(0.1 + 0.1 * (c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9)))) AS mu, y::int AS yy, c9 FROM nine WHERE i > 9)
+SELECT (p).n_rows, (p).n_skipped,
+       abs((p).gradient[10] - (SELECT avg((mu - yy) * c9) FROM r)) < 1e-12 AS last_column_gradient_matches
+  FROM p;

@@ -377,12 +377,16 @@ extern void ooml_qr_fit(const OomlState *st, const OomlLayout *l, OomlQrFit *fit
 /*
  * Hot loops that gain from instructions newer than the x86-64 baseline get
  * a second, FMA/AVX2 version, chosen when the library is loaded (GCC's
- * target_clones); the baseline version stays for older processors.
+ * target_clones); the baseline version stays for older processors.  The
+ * transition function has an AVX2 version too, for its 256-bit copy of the
+ * row's arguments.
  */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define OOML_CLONES	__attribute__((target_clones("fma", "default")))
+#define OOML_ROW_CLONES	__attribute__((target_clones("avx2", "fma", "default")))
 #else
 #define OOML_CLONES
+#define OOML_ROW_CLONES
 #endif
 
 /*
