@@ -118,16 +118,17 @@ start_pass(FunctionCallInfo fcinfo)
 						   (seed->flags & OOML_FLAG_OFFSET) ? ", the offset" : "")));
 
 	/*
-	 * A Newton pass folds its rows into the Hessian in large blocks, except
-	 * under hashed aggregation (as in grouped training), which keeps a state
-	 * per group in memory at once.  The states differ only in their row
+	 * A Newton pass of one linear predictor folds its rows into the Hessian
+	 * in large blocks, except under hashed aggregation (as in grouped
+	 * training), which keeps a state per group in memory at once.  The states differ only in their row
 	 * buffer, the last section, so the seed's sections before it are copied
 	 * as they are.
 	 */
 	ooml_layout(seed->kind, seed->flags, seed->nargs, seed->ncoef,
 				seed->names_len, &ls);
 	flags = seed->flags & ~OOML_FLAG_BIG_BLOCKS;
-	if (seed->kind == OOML_PASS_NEWTON && !hashed_aggregate(fcinfo))
+	if (seed->kind == OOML_PASS_NEWTON && !hashed_aggregate(fcinfo) &&
+		ooml_family(seed->family)->row_multi == NULL)
 		flags |= OOML_FLAG_BIG_BLOCKS;
 	ooml_layout(seed->kind, flags, seed->nargs, seed->ncoef, seed->names_len, &l);
 	st = (OomlState *) palloc(l.total);
@@ -881,7 +882,7 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
  * work for QR, multinomial and SGD passes and rows too wide to buffer.  x
  * is the row with its intercept slot, xf its features.
  */
-static pg_noinline OOML_CLONES void
+static pg_noinline OOML_ROW_CLONES void
 compute_row(OomlState *st, LayoutCache *lc, double *x, const double *xf,
 			double y, double w, double offset)
 {
