@@ -17,8 +17,8 @@ SELECT st2.s::text = st.s::text AS binary_round_trip FROM st, st2;
 SELECT (ooml.pass_result(s)).n_rows, round((ooml.pass_result(s)).loss::numeric, 10) AS loss FROM st;
 -- A Newton state buffers 64 rows under hashed aggregation (grouped
 -- training: a state per group in memory at once), and up to 1,024 rows
--- otherwise, so as to fold them into the Hessian in fewer, larger blocks.
--- Both give the same pass.
+-- otherwise, so as to call BLAS in bursts and fold the rows into the
+-- Hessian in fewer, larger blocks.  Both give the same pass.
 SET enable_sort = off;
 CREATE TABLE st_hashed AS
 SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
@@ -115,9 +115,9 @@ SELECT err($$SELECT ooml.pass(NULL::ooml.state, am, hp) FROM mtcars$$);
 -- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
 -- too wide to buffer (here 1,101 values) one at a time: the loss and
 -- gradient of each (per row) agree with the same sums written in SQL.  200
--- rows: three full blocks of 64 and 8 rows still buffered when the pass ends
--- (a hashed Newton pass too; a plain one buffers all 200 and the final
--- function computes them in chunks of 64).
+-- rows: a plain aggregate buffers all 200 and the final function computes
+-- them in chunks of 64; a hashed one (grouped training) computes three full
+-- blocks of 64 and still buffers 8 rows when the pass ends.
 CREATE TABLE blk AS
 SELECT (i % 3 = 0) AS y, sin(i)::float8 AS a, cos(i * 0.7)::float8 AS b,
        ARRAY(SELECT sin(i * j) FROM generate_series(1, 1100) j)::float8[] AS xs
@@ -132,7 +132,8 @@ SELECT kind,
   FROM (SELECT k AS kind, (SELECT ooml.pass(ooml.make_state(k, 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk) AS p
           FROM unnest(ARRAY['gradient', 'newton']) k
         UNION ALL
-        SELECT 'newton, hashed', (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk GROUP BY a IS NOT NULL)) s, ref;
+        SELECT k || ', hashed', (SELECT ooml.pass(ooml.make_state(k, 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FROM blk GROUP BY a IS NOT NULL)
+          FROM unnest(ARRAY['gradient', 'newton']) k) s, ref;
 RESET enable_sort;
 WITH r AS (SELECT 1 / (1 + exp(-(0.1 + 0.001 * (SELECT sum(v) FROM unnest(xs) v)))) AS mu, y::int AS yy, xs FROM blk),
      ref AS (SELECT avg(-yy * ln(mu) - (1 - yy) * ln(1 - mu)) AS loss,

@@ -97,14 +97,16 @@ typedef enum OomlPassKind
 #define OOML_QR_BLOCK		64
 
 /*
- * rows a Newton state with OOML_FLAG_BIG_BLOCKS buffers: as many as
- * OOML_NEWTON_BUF_VALUES values hold, at least OOML_QR_BLOCK and at most
- * OOML_NEWTON_BLOCK (each fold into the Hessian is one dsyrk, and few large
- * calls cost a pass less than many small ones: see compute_block).  Without
- * the flag (hashed aggregation, many states at once): OOML_QR_BLOCK.
+ * rows a gradient or Newton state with OOML_FLAG_BIG_BLOCKS buffers: as
+ * many as OOML_BIG_BUF_VALUES values hold, up to OOML_BIG_BLOCK, and never
+ * fewer than without the flag.  The rows are computed in chunks of
+ * OOML_QR_BLOCK all at once, so that BLAS is called in bursts (and the
+ * Hessian folded by one dsyrk), which costs a pass less than calls between
+ * every few rows: see compute_block.  Without the flag (hashed aggregation,
+ * many states at once): OOML_QR_BLOCK rows, fewer for wide gradient rows.
  */
-#define OOML_NEWTON_BLOCK	1024
-#define OOML_NEWTON_BUF_VALUES 32768
+#define OOML_BIG_BLOCK	1024
+#define OOML_BIG_BUF_VALUES 32768
 
 /*
  * most values a gradient state buffers (B rows of ncoef): wider rows are
@@ -125,9 +127,10 @@ typedef enum OomlPassKind
 #define OOML_FLAG_WEIGHTS		0x0020	/* a row weight follows the target */
 #define OOML_FLAG_HESSIAN		0x0040	/* NEWTON final: return the Hessian */
 #define OOML_FLAG_OFFSET		0x0080	/* an offset follows the target (and weight) */
-#define OOML_FLAG_BIG_BLOCKS	0x0100	/* NEWTON: buffers up to OOML_NEWTON_BLOCK
-										 * rows (set by the transition function
-										 * outside hashed aggregation) */
+#define OOML_FLAG_BIG_BLOCKS	0x0100	/* GRADIENT, NEWTON: buffers up to
+										 * OOML_BIG_BLOCK rows (set by the
+										 * transition function outside hashed
+										 * aggregation) */
 #define OOML_FLAG_ALL			0x01FF
 
 typedef struct OomlState

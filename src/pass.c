@@ -118,8 +118,8 @@ start_pass(FunctionCallInfo fcinfo)
 						   (seed->flags & OOML_FLAG_OFFSET) ? ", the offset" : "")));
 
 	/*
-	 * A Newton pass of one linear predictor folds its rows into the Hessian
-	 * in large blocks, except under hashed aggregation (as in grouped
+	 * A gradient or Newton pass of one linear predictor buffers large
+	 * blocks of rows, except under hashed aggregation (as in grouped
 	 * training), which keeps a state per group in memory at once.  The states differ only in their row
 	 * buffer, the last section, so the seed's sections before it are copied
 	 * as they are.
@@ -127,7 +127,8 @@ start_pass(FunctionCallInfo fcinfo)
 	ooml_layout(seed->kind, seed->flags, seed->nargs, seed->ncoef,
 				seed->names_len, &ls);
 	flags = seed->flags & ~OOML_FLAG_BIG_BLOCKS;
-	if (seed->kind == OOML_PASS_NEWTON && !hashed_aggregate(fcinfo) &&
+	if ((seed->kind == OOML_PASS_NEWTON || seed->kind == OOML_PASS_GRADIENT) &&
+		!hashed_aggregate(fcinfo) &&
 		ooml_family(seed->family)->row_multi == NULL)
 		flags |= OOML_FLAG_BIG_BLOCKS;
 	ooml_layout(seed->kind, flags, seed->nargs, seed->ncoef, seed->names_len, &l);
@@ -644,10 +645,12 @@ compute_block(OomlState *st, const OomlLayout *l, double *rows,
 	st->loss += lsum;
 
 	/*
-	 * One dsyrk for all the rows.  With the table in shared buffers, a call
-	 * costs a pass far more than its arithmetic: a Newton pass over 1M
-	 * rows x 21 took 137 ms folding 64 rows per call and 96 ms folding
-	 * 1024 (the scan alone, 53 ms), so the calls are few and large.
+	 * One dsyrk for all the rows.  With the table in shared buffers, BLAS
+	 * calls between every few rows cost a pass far more than their
+	 * arithmetic: over 1M rows x 21, a Newton pass took 137 ms folding 64
+	 * rows per call and 96 ms folding 1024, and a gradient pass 80 ms
+	 * computing 64 rows at a time and 69 ms computing 1024 in bursts of
+	 * 64 (the scan alone, 52 ms).  So a state buffers many rows (ooml.h).
 	 */
 	if (l->hess)
 		ooml_syrk_add(p, OOML_SECTION(st, l->hess, double), rows, m);

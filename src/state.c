@@ -126,7 +126,7 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 
 /*
  * Bytes a state of this kind needs for p coefficients (for guards): with
- * the larger row buffer a Newton pass has outside hashed aggregation.
+ * the larger row buffer a pass has outside hashed aggregation.
  */
 int64
 ooml_state_bytes(int kind, int64 ncoef)
@@ -233,8 +233,9 @@ ooml_state_check(const OomlState *st, Size size)
 	if (st->weight_type < OOML_ARG_UNSET || st->weight_type > OOML_ARG_TYPE_MAX ||
 		ooml_arg_is_array((OomlArgType) st->weight_type))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "The weight type is invalid.");
-	if ((st->flags & OOML_FLAG_BIG_BLOCKS) && st->kind != OOML_PASS_NEWTON)
-		invalid_state(ERRCODE_DATA_CORRUPTED, "Only Newton passes buffer larger blocks.");
+	if ((st->flags & OOML_FLAG_BIG_BLOCKS) &&
+		st->kind != OOML_PASS_NEWTON && st->kind != OOML_PASS_GRADIENT)
+		invalid_state(ERRCODE_DATA_CORRUPTED, "Only gradient and Newton passes buffer larger blocks.");
 	if (st->nbuf < 0 ||
 		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
 					Max(ooml_block_rows(st->kind, st->flags, st->ncoef) - 1, 0)))
@@ -322,9 +323,8 @@ ooml_state_check(const OomlState *st, Size size)
  * row on its own is a chain of dependent steps (dot product, family,
  * update); a block keeps many rows' steps in flight.  A gradient state
  * buffers at most OOML_GRAD_BUF_VALUES values; wider rows are computed one
- * at a time (0).  A Newton state with OOML_FLAG_BIG_BLOCKS buffers more
- * rows (see ooml.h), computed in chunks of OOML_QR_BLOCK, and calls dsyrk
- * less often.  The space is the same for several linear predictors
+ * at a time (0).  A state with OOML_FLAG_BIG_BLOCKS buffers more rows
+ * (see ooml.h), computed in chunks of OOML_QR_BLOCK all at once.  The space is the same for several linear predictors
  * (multinomial), whose Newton state buffers differently (below) and whose
  * gradient state does not buffer.
  */
@@ -335,14 +335,18 @@ ooml_block_rows(int kind, int flags, int64 ncoef)
 
 	if (kind == OOML_PASS_NEWTON && (flags & OOML_FLAG_BIG_BLOCKS))
 		return (int) Max((int64) OOML_QR_BLOCK,
-						 Min((int64) OOML_NEWTON_BLOCK,
-							 OOML_NEWTON_BUF_VALUES / Max(ncoef, 1)));
+						 Min((int64) OOML_BIG_BLOCK,
+							 OOML_BIG_BUF_VALUES / Max(ncoef, 1)));
 	if (kind == OOML_PASS_NEWTON)
 		return OOML_QR_BLOCK;
 	if (kind != OOML_PASS_GRADIENT || ncoef < 1)
 		return 0;
 	rows = Min((int64) OOML_QR_BLOCK, OOML_GRAD_BUF_VALUES / ncoef);
-	return rows >= 8 ? (int) rows : 0;
+	if (rows < 8)
+		return 0;
+	if (flags & OOML_FLAG_BIG_BLOCKS)
+		rows = Max(rows, Min((int64) OOML_BIG_BLOCK, OOML_BIG_BUF_VALUES / ncoef));
+	return (int) rows;
 }
 
 /*
