@@ -10,7 +10,8 @@
 #   --rows N      rows of the generated tables (default 1000000)
 #   --features D  features (default 20)
 #   --reps R      repetitions per timing, median reported (default 5)
-#   --big         also run passes and the memory test at 10x the rows
+#   --big         also run passes, parallel passes and the memory test at
+#                 10x the rows
 #   --quick       a smoke run: tiny defaults, no scikit-learn/liblinear,
 #                 no buffer-pool restart (used by test/check.sh)
 #
