@@ -93,7 +93,12 @@ typedef enum OomlPassKind
 
 #define OOML_PASS_KIND_MAX	4
 
-/* rows a QR or gradient state buffers before computing them with BLAS */
+/*
+ * rows a QR state buffers before folding them into its R factor; rows a
+ * gradient or Newton state buffers without OOML_FLAG_BIG_BLOCKS (fewer for
+ * wide gradient rows: see ooml_block_rows); and the chunk in which gradient
+ * and Newton states compute their rows with BLAS
+ */
 #define OOML_QR_BLOCK		64
 
 /*

@@ -120,9 +120,9 @@ start_pass(FunctionCallInfo fcinfo)
 	/*
 	 * A gradient or Newton pass of one linear predictor buffers large
 	 * blocks of rows, except under hashed aggregation (as in grouped
-	 * training), which keeps a state per group in memory at once.  The states differ only in their row
-	 * buffer, the last section, so the seed's sections before it are copied
-	 * as they are.
+	 * training), which keeps a state per group in memory at once.  The
+	 * states differ only in their row buffer, the last section, so the
+	 * seed's sections before it are copied as they are.
 	 */
 	ooml_layout(seed->kind, seed->flags, seed->nargs, seed->ncoef,
 				seed->names_len, &ls);
@@ -223,15 +223,15 @@ block_rows(const OomlState *st, int nlp)
 	return nlp == 1 ? ooml_block_rows(st->kind, st->flags, st->ncoef) : 0;
 }
 
+/* the header fields the cache depends on: version through target_type */
+#define LAYOUT_KEY_START	offsetof(OomlState, version)
+#define LAYOUT_KEY_LEN		(offsetof(OomlState, nbuf) - LAYOUT_KEY_START)
+
 /*
  * The layout of the state at hand, cached in fn_extra for the state it was
  * computed for (the state is updated in place, so every row after the
  * first hits the cache; without a cache it is merely recomputed).
  */
-/* the header fields the cache depends on: version through target_type */
-#define LAYOUT_KEY_START	offsetof(OomlState, version)
-#define LAYOUT_KEY_LEN		(offsetof(OomlState, nbuf) - LAYOUT_KEY_START)
-
 typedef struct LayoutCache
 {
 	const OomlState *st;
@@ -243,7 +243,7 @@ typedef struct LayoutCache
 	bool		bool_target_ok; /* a boolean target is always valid */
 	int			nlp;			/* linear predictors per row (multinomial) */
 	int			pb;				/* coefficients per predictor */
-	int			brows;			/* Newton: rows buffered per fold */
+	int			brows;			/* multinomial Newton: rows buffered per fold */
 	int			block;			/* rows computed as a block (0: one by one) */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
@@ -323,7 +323,7 @@ check_finite_row(const OomlState *st, const OomlLayout *l, const double *xf)
  * four arguments a step: a NullableDatum is 16 bytes, the value in the low
  * half and the isnull flag in the first byte of the high half (the other
  * bytes are padding, with anything in them).  The transition function's
- * AVX2 clone does a step in one 256-bit shuffle (measured: a 20-column
+ * AVX2 clone does a step in 256-bit registers (measured: a 20-column
  * gradient pass 2-3 ms faster than two arguments per SSE2 instruction).
  */
 static pg_attribute_always_inline bool
@@ -443,7 +443,6 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 
 	return read_row_general(fcinfo, st, l, x);
 }
-
 
 /*
  * One step of stochastic gradient descent on one row (Bismarck): the
