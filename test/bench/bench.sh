@@ -104,7 +104,7 @@ for layout in arr col; do
         F_COL=$(ms "SELECT sum(c$D) FROM bench.t_col")
         F_COL1=$(ms "SELECT sum(c1) FROM bench.t_col")
     fi
-    for kind in gradient newton qr; do
+    for kind in gradient newton qr sgd; do
         eval "P_${kind}_${layout}=$(ms "$(pass_sql $kind $layout)")"
     done
 done
@@ -121,7 +121,7 @@ echo "-- 2. one pass of each training aggregate (serial), and its ratio to the f
 echo "   a. the table alone in shared buffers (server restarted, pg_prewarm), as in section 1"
 for layout in arr col; do
     floor=$F_ARR; [ $layout = col ] && floor=$F_COL
-    for kind in gradient newton qr; do
+    for kind in gradient newton qr sgd; do
         t=$(eval echo "\$P_${kind}_${layout}")
         target=""
         [ $kind = gradient ] && target="[target <= 1.5]"
@@ -163,6 +163,10 @@ for layout in arr col; do
     eval "T_newton_${layout}=$s"
     read -r s it < <(train g "SELECT * FROM ooml.train_logreg('gd_$layout', '$rel', 'y', $feats, l2 => $L2, optimizer => 'gd', max_iter => 1000, replace => true)")
     row "train_logreg gd, $layout layout" "$s s" "$it passes, objective $(q -c "SELECT round((stats->>'objective')::numeric, 10) FROM ooml.models WHERE name = 'gd_$layout'")"
+    for opt in lbfgs sgd; do
+        read -r s it < <(train $opt "SELECT * FROM ooml.train_logreg('${opt}_$layout', '$rel', 'y', $feats, l2 => $L2, optimizer => '$opt', replace => true)")
+        row "train_logreg $opt, $layout layout" "$s s" "$it passes, objective $(q -c "SELECT round((stats->>'objective')::numeric, 10) FROM ooml.models WHERE name = '${opt}_$layout'")"
+    done
     read -r s it < <(train l "SELECT * FROM ooml.train_linreg('qr_$layout', '$rel', 'yl', $feats, replace => true)")
     row "train_linreg qr, $layout layout" "$s s" "$it passes, R^2 $(q -c "SELECT round((stats->>'r2')::numeric, 6) FROM ooml.models WHERE name = 'qr_$layout'")"
 done

@@ -59,7 +59,9 @@ BEGIN
     END IF;
     RETURN format('SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state(%L, %L, true, array_fill(0::float8, ARRAY[%s]), %s, %s%s), %s, %s) AS r FROM bench.t_%s) s',
                   kind, fam, d + 1, widths, names,
-                  CASE kind WHEN 'qr' THEN ', refine => true' ELSE '' END, target, args, layout);
+                  CASE kind WHEN 'qr' THEN ', refine => true'
+                            WHEN 'sgd' THEN ', l2 => 0.0001, learning_rate => 0.1' ELSE '' END,
+                  target, args, layout);
 END $$;
 
 -- A float8[]-only table of the same model with d features (for the
