@@ -882,11 +882,11 @@ multi_row(OomlState *st, const OomlLayout *l, LayoutCache *lc, const double *xf,
 /*
  * Add a row that is not buffered to the state: the transition function's
  * work for QR, multinomial and SGD passes and rows too wide to buffer.  x
- * is the row with its intercept slot, xf its features.
+ * is the row with its intercept slot (set), then its features.
  */
 static pg_noinline OOML_ROW_CLONES void
-compute_row(OomlState *st, LayoutCache *lc, double *x, const double *xf,
-			double y, double w, double offset)
+compute_row(OomlState *st, LayoutCache *lc, double *x, double y, double w,
+			double offset)
 {
 	const OomlLayout *l = &lc->l;
 	const OomlFamily *fam = lc->fam;
@@ -894,6 +894,7 @@ compute_row(OomlState *st, LayoutCache *lc, double *x, const double *xf,
 	int			p = st->ncoef,
 				off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0,
 				nf = p - off;
+	const double *xf = x + off;
 	double		eta,
 				loss,
 				d1,
@@ -969,7 +970,6 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	const OomlLayout *l;
 	LayoutCache *lc;
 	double	   *x;
-	const double *xf;
 	int			off;
 	double		y,
 				w = 1.0,
@@ -1005,8 +1005,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		x = OOML_SECTION(st, l->qbuf, double) + (Size) st->nbuf * st->ncoef;
 	else
 		x = OOML_SECTION(st, l->xbuf, double);
-	xf = read_row(fcinfo, st, l, x + off, lc->all_float8);
-	if (xf == NULL)
+	if (read_row(fcinfo, st, l, x + off, lc->all_float8) == NULL)
 	{
 		st->n_skipped++;
 		PG_RETURN_POINTER(st);
@@ -1079,7 +1078,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		pend[b + st->nbuf] = w;
 		pend[2 * b + st->nbuf] = offset;
 		if (l->sumx)
-			add_moments(st, l, xf, off, st->ncoef - off, w);
+			add_moments(st, l, x + off, off, st->ncoef - off, w);
 		if (++st->nbuf == b)
 		{
 			compute_block(st, l, OOML_SECTION(st, l->qbuf, double), pend, b, b);
@@ -1088,7 +1087,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 
-	compute_row(st, lc, x, xf, y, w, offset);
+	compute_row(st, lc, x, y, w, offset);
 	PG_RETURN_POINTER(st);
 }
 

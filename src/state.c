@@ -323,29 +323,28 @@ ooml_state_check(const OomlState *st, Size size)
  * row on its own is a chain of dependent steps (dot product, family,
  * update); a block keeps many rows' steps in flight.  A gradient state
  * buffers at most OOML_GRAD_BUF_VALUES values; wider rows are computed one
- * at a time (0).  A state with OOML_FLAG_BIG_BLOCKS buffers more rows
- * (see ooml.h), computed in chunks of OOML_QR_BLOCK all at once.  The space is the same for several linear predictors
- * (multinomial), whose Newton state buffers differently (below) and whose
- * gradient state does not buffer.
+ * at a time (0).  A state with OOML_FLAG_BIG_BLOCKS buffers more rows (see
+ * ooml.h), computed in chunks of OOML_QR_BLOCK all at once.  The space is
+ * the same for several linear predictors (multinomial), whose Newton state
+ * buffers differently (below) and whose gradient state does not buffer.
  */
 int
 ooml_block_rows(int kind, int flags, int64 ncoef)
 {
 	int64		rows;
 
-	if (kind == OOML_PASS_NEWTON && (flags & OOML_FLAG_BIG_BLOCKS))
-		return (int) Max((int64) OOML_QR_BLOCK,
-						 Min((int64) OOML_BIG_BLOCK,
-							 OOML_BIG_BUF_VALUES / Max(ncoef, 1)));
 	if (kind == OOML_PASS_NEWTON)
-		return OOML_QR_BLOCK;
-	if (kind != OOML_PASS_GRADIENT || ncoef < 1)
-		return 0;
-	rows = Min((int64) OOML_QR_BLOCK, OOML_GRAD_BUF_VALUES / ncoef);
-	if (rows < 8)
+		rows = OOML_QR_BLOCK;
+	else if (kind == OOML_PASS_GRADIENT && ncoef >= 1)
+	{
+		rows = Min((int64) OOML_QR_BLOCK, OOML_GRAD_BUF_VALUES / ncoef);
+		if (rows < 8)
+			return 0;
+	}
+	else
 		return 0;
 	if (flags & OOML_FLAG_BIG_BLOCKS)
-		rows = Max(rows, Min((int64) OOML_BIG_BLOCK, OOML_BIG_BUF_VALUES / ncoef));
+		rows = Max(rows, Min((int64) OOML_BIG_BLOCK, OOML_BIG_BUF_VALUES / Max(ncoef, 1)));
 	return (int) rows;
 }
 
@@ -453,10 +452,29 @@ ooml_state_name(const OomlState *st, int i)
 	return p;
 }
 
+/* Send, or read back, the doubles of st from byte offset from to to. */
+static void
+send_doubles(StringInfo buf, const OomlState *st, Size from, Size to)
+{
+	const double *dbl = OOML_SECTION(st, from, const double);
+
+	for (Size i = 0; i < (to - from) / sizeof(double); i++)
+		pq_sendfloat8(buf, dbl[i]);
+}
+
+static void
+get_doubles(StringInfo buf, OomlState *st, Size from, Size to)
+{
+	double	   *dbl = OOML_SECTION(st, from, double);
+
+	for (Size i = 0; i < (to - from) / sizeof(double); i++)
+		dbl[i] = pq_getmsgfloat8(buf);
+}
+
 /*
  * Binary form: the header fields in network byte order, then the sections
- * in layout order, each value in network byte order.  The scratch row
- * buffer is not sent.
+ * in layout order (the row buffer after the names), each value in network
+ * byte order.  The scratch row is not sent.
  */
 static bytea *
 state_serialize(const OomlState *st)
@@ -464,8 +482,6 @@ state_serialize(const OomlState *st)
 	StringInfoData buf;
 	OomlLayout	l;
 	const int32 *ints;
-	const double *dbl;
-	int64		ndouble;
 
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
 
@@ -502,19 +518,10 @@ state_serialize(const OomlState *st)
 	for (int i = 0; i < st->nargs; i++)
 		pq_sendint32(&buf, ints[i]);
 
-	/* the double sections are contiguous from coef to names */
-	dbl = OOML_SECTION(st, l.coef, const double);
-	ndouble = (l.names - l.coef) / sizeof(double);
-	for (int64 i = 0; i < ndouble; i++)
-		pq_sendfloat8(&buf, dbl[i]);
-
+	/* the double sections from coef to the names, the names, the row buffer */
+	send_doubles(&buf, st, l.coef, l.names);
 	pq_sendbytes(&buf, OOML_SECTION(st, l.names, const char), st->names_len);
-
-	/* and the row buffer, after the names */
-	dbl = OOML_SECTION(st, l.buffer, const double);
-	ndouble = (l.xbuf - l.buffer) / sizeof(double);
-	for (int64 i = 0; i < ndouble; i++)
-		pq_sendfloat8(&buf, dbl[i]);
+	send_doubles(&buf, st, l.buffer, l.xbuf);
 	return pq_endtypsend(&buf);
 }
 
@@ -539,7 +546,6 @@ state_deserialize(StringInfo buf, int code)
 				nbuffer;
 	int64		expect;
 	int32	   *ints;
-	double	   *dbl;
 
 	/* the fixed header: 4 + 4*2 + 6*4 + 3*8 + 10*8 = 140 bytes */
 	if (buf->len - buf->cursor < 140)
@@ -604,13 +610,9 @@ state_deserialize(StringInfo buf, int code)
 	ints = OOML_SECTION(st, l.types, int32);
 	for (int i = 0; i < nargs; i++)
 		ints[i] = (int32) pq_getmsgint(buf, 4);
-	dbl = OOML_SECTION(st, l.coef, double);
-	for (int64 i = 0; i < ndouble; i++)
-		dbl[i] = pq_getmsgfloat8(buf);
+	get_doubles(buf, st, l.coef, l.names);
 	pq_copymsgbytes(buf, OOML_SECTION(st, l.names, char), names_len);
-	dbl = OOML_SECTION(st, l.buffer, double);
-	for (int64 i = 0; i < nbuffer; i++)
-		dbl[i] = pq_getmsgfloat8(buf);
+	get_doubles(buf, st, l.buffer, l.xbuf);
 
 	ooml_state_check(st, VARSIZE(st));
 	return st;

@@ -74,6 +74,11 @@ SERIAL="SET max_parallel_workers_per_gather = 0;"
 ms_with() { q -c "$1 SELECT round(bench.ms(\$bench\$$2\$bench\$, $REPS)::numeric, 1)" | tail -1; }
 ms() { ms_with "$SERIAL" "$1"; }
 pass_sql() { q -c "SELECT bench.pass_sql('$1', '$2', $D)"; }
+# arr_sql WHAT TABLE: the floor scan (WHAT = floor) or a pass of kind WHAT
+# over TABLE, a table of the array layout
+arr_sql() {
+    if [ "$1" = floor ]; then echo "SELECT sum(x[1]) FROM $2"; else pass_sql "$1" arr | sed "s/bench\.t_arr/$2/"; fi
+}
 
 # Where the table is read from decides the floor: from shared buffers (a
 # table that fits, prewarmed) or from the operating system's page cache (any
@@ -212,6 +217,16 @@ row "plan with default costs, 2 workers allowed" "$defplan"
 # them.  A pass over 1,000 rows shows that start-up cost alone.
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_tiny; CREATE TABLE bench.t_tiny AS SELECT * FROM bench.t_arr LIMIT 1000; ANALYZE bench.t_tiny" >/dev/null
 tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
+# par_arr LABEL TABLE [TARGET]: the floor scan, a gradient and a Newton pass
+# over TABLE (array layout) with 0 and 2 workers
+par_arr() {
+    local what s p
+    for what in floor gradient newton; do
+        s=$(ms "$(arr_sql $what $2)")
+        p=$(pms "$(arr_sql $what $2)")
+        row "$1, $what: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster $([ $what = floor ] || echo "${3:-}")"
+    done
+}
 par_rows() {  # the parallel rows, in the server as it is now (more runs: parallel times vary more)
     local f0 f2 s p REPS=$((2 * REPS + 1))
     f0=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
@@ -237,12 +252,7 @@ row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "
 row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
 # the same with the array table in shared buffers (as in section 2a), preloaded
 in_buffers bench.t_arr "-c shared_preload_libraries=ooml"
-for what in floor gradient newton; do
-    if [ $what = floor ]; then sql="SELECT sum(x[1]) FROM bench.t_arr"; else sql=$(pass_sql $what arr); fi
-    s=$(ms "$sql")
-    p=$(pms "$sql")
-    row "in shared buffers: $what, arr: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster"
-done
+par_arr "in shared buffers, arr" bench.t_arr
 restart     # back to postgresql.conf's settings (no preloading)
 
 echo
@@ -288,20 +298,14 @@ if [ $BIG = 1 ]; then
     read -r j2b j2 < <(peak_rss "SELECT sum(x[1]) FROM bench.t_big" "SET jit = on;")
     read -r j1b j1 < <(peak_rss "SELECT sum(x[1]) FROM bench.t_arr" "SET jit = on;")
     row "with jit = on (the default): bare scan at $BIGROWS / $ROWS rows" "$j2 kB" "/ $j1 kB: PostgreSQL's JIT (LLVM) above jit_above_cost, $(( (j2 - s2) / 1024 )) MB"
-    t=$(ms "SELECT sum(x[1]) FROM bench.t_big")
-    g=$(ms "SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, array_fill(0::float8, ARRAY[$((D + 1))]), ARRAY[$D], ARRAY['y', 'x']), y, x) AS r FROM bench.t_big) s")
-    n=$(ms "SELECT (r).loss FROM (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, array_fill(0::float8, ARRAY[$((D + 1))]), ARRAY[$D], ARRAY['y', 'x']), y, x) AS r FROM bench.t_big) s")
+    t=$(ms "$(arr_sql floor bench.t_big)")
+    g=$(ms "$(arr_sql gradient bench.t_big)")
+    n=$(ms "$(arr_sql newton bench.t_big)")
     row "$BIGROWS rows: floor / gradient pass / Newton pass" "$t ms" "gradient $g ms ($(ratio $g $t)x), Newton $n ms ($(ratio $n $t)x)"
     # the parallel passes of section 5b over the 10x table: the workers'
     # start-up, a few ms a query, weighs 10x less
     restart "-c shared_preload_libraries=ooml"
-    for what in floor gradient newton; do
-        if [ $what = floor ]; then sql="SELECT sum(x[1]) FROM bench.t_big"; else sql=$(pass_sql $what arr | sed 's/bench\.t_arr/bench.t_big/'); fi
-        s=$(ms "$sql")
-        p=$(pms "$sql")
-        target="[target >= 1.7]"; [ $what = floor ] && target="(what the machine allows a scan)"
-        row "$BIGROWS rows, preloaded, $what: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster $target"
-    done
+    par_arr "$BIGROWS rows, preloaded" bench.t_big "[target >= 1.7]"
     restart
 fi
 if [ $QUICK = 0 ]; then
