@@ -112,6 +112,23 @@ SELECT err($$SELECT ooml.pass_transfn(NULL, ooml.make_state('gradient', 'binomia
 SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), VARIADIC ARRAY[1, 2]) FROM mtcars$$);
 SELECT err($$SELECT ooml.pass(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'x', 'z']), am, hp) FROM mtcars$$);
 SELECT err($$SELECT ooml.pass(NULL::ooml.state, am, hp) FROM mtcars$$);
+-- A seed holds only what a pass starts from (weights, penalty weights,
+-- AdaGrad's sums, the shape and names of the rows): it is part of every
+-- pass query's plan, which each parallel worker parses.  It is no pass's
+-- state, so combining or finishing it is an error; a pass's state can seed
+-- the next pass as well as a seed can.
+SELECT k, length(ooml.state_send(ooml.make_state(k, 'binomial', true, array_fill(0::float8, ARRAY[21]), ARRAY[20], ARRAY['y', 'x'], learning_rate => 0.1))) AS seed_bytes
+  FROM unnest(ARRAY['gradient', 'newton', 'sgd']) k;
+SELECT ooml.make_state('sgd', 'binomial', true, ARRAY[0.5, 1, 2]::float8[], ARRAY[2], ARRAY['y', 'x'], learning_rate => 0.1, adagrad => ARRAY[1, 2, 3]::float8[])::text::ooml.state::text
+     = ooml.make_state('sgd', 'binomial', true, ARRAY[0.5, 1, 2]::float8[], ARRAY[2], ARRAY['y', 'x'], learning_rate => 0.1, adagrad => ARRAY[1, 2, 3]::float8[])::text AS seed_text_round_trip;
+SELECT err($$SELECT ooml.pass_result(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']))$$);
+SELECT err($$SELECT ooml.state_combine(s, ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt'])) FROM st$$);
+SELECT format($$CREATE AGGREGATE pg_temp.from_seed(ooml.state, VARIADIC "any") (SFUNC = ooml.pass_transfn, STYPE = ooml.state, INITCOND = %L)$$,
+              ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x'])::text) AS create_from_seed \gset
+:create_from_seed;
+SELECT err($$SELECT pg_temp.from_seed(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), am, hp) FROM mtcars$$);
+SELECT (ooml.pass(s, am, hp, wt)).loss = (ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt)).loss AS state_seeds_as_seed
+  FROM mtcars, st;
 -- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
 -- too wide to buffer (here 1,101 values) one at a time: the loss and
 -- gradient of each (per row) agree with the same sums written in SQL.  200

@@ -74,6 +74,13 @@
  *	double	pend[3 B]		GRADIENT and NEWTON: the buffered rows' targets,
  *							then their weights, then their offsets
  *	double	xbuf[ncoef]		scratch for the current row
+ *
+ * A seed (OOML_FLAG_SEED, what ooml.make_state returns) holds only what a
+ * pass starts from: widths, types, coef, pw, ada (SGD) and names, in that
+ * order, without sums, buffer or scratch.  The pass copies it into a state
+ * of the layout above.  A seed is part of every pass query's plan, which
+ * PostgreSQL writes out as text for each parallel worker to parse, and of
+ * every group's row in grouped training, so it is kept small.
  */
 #define OOML_STATE_MAGIC	0x4F4F4D4C	/* "OOML" */
 #define OOML_STATE_VERSION	3
@@ -136,7 +143,9 @@ typedef enum OomlPassKind
 										 * OOML_BIG_BLOCK rows (set by the
 										 * transition function outside hashed
 										 * aggregation) */
-#define OOML_FLAG_ALL			0x01FF
+#define OOML_FLAG_SEED			0x0200	/* a seed: the sections a pass starts
+										 * from, nothing summed or buffered */
+#define OOML_FLAG_ALL			0x03FF
 
 typedef struct OomlState
 {

@@ -78,6 +78,21 @@ hashed_aggregate(FunctionCallInfo fcinfo)
 }
 
 /*
+ * Refuse a seed where a pass's state belongs: it has none of the sections
+ * a pass sums into.
+ */
+static void
+reject_seed(const OomlState *st, const char *func)
+{
+	if (st->flags & OOML_FLAG_SEED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s got a seed, not the state of a pass", func),
+				 errdetail("A seed, as ooml.make_state returns it, holds only what a pass starts from."),
+				 errhint("Aggregate rows with ooml.pass(seed, ...) or ooml.pass_state(seed, ...).")));
+}
+
+/*
  * Start a pass: copy the seed, zero the sums, and record how each argument
  * is read.  The copy is made in the current (per-row) memory context: the
  * executor copies a new transition value into the aggregate's memory
@@ -121,20 +136,25 @@ start_pass(FunctionCallInfo fcinfo)
 	 * A gradient or Newton pass of one linear predictor buffers large
 	 * blocks of rows, except under hashed aggregation (as in grouped
 	 * training), which keeps a state per group in memory at once.  The
-	 * states differ only in their row buffer, the last section, so the
-	 * seed's sections before it are copied as they are.
+	 * seed is usually a seed (OOML_FLAG_SEED), but any state will do: the
+	 * sections a pass starts from are copied from it one by one.
 	 */
 	ooml_layout(seed->kind, seed->flags, seed->nargs, seed->ncoef,
 				seed->names_len, &ls);
-	flags = seed->flags & ~OOML_FLAG_BIG_BLOCKS;
+	flags = seed->flags & ~(OOML_FLAG_BIG_BLOCKS | OOML_FLAG_SEED);
 	if ((seed->kind == OOML_PASS_NEWTON || seed->kind == OOML_PASS_GRADIENT) &&
 		!hashed_aggregate(fcinfo) &&
 		ooml_family(seed->family)->row_multi == NULL)
 		flags |= OOML_FLAG_BIG_BLOCKS;
 	ooml_layout(seed->kind, flags, seed->nargs, seed->ncoef, seed->names_len, &l);
-	st = (OomlState *) palloc(l.total);
-	memcpy(st, seed, ls.buffer);
-	memset((char *) st + l.buffer, 0, l.total - l.buffer);
+	st = (OomlState *) palloc0(l.total);
+	memcpy(st, seed, offsetof(OomlState, data));
+	memcpy((char *) st + l.widths, (char *) seed + ls.widths, l.coef - l.widths);
+	memcpy((char *) st + l.coef, (char *) seed + ls.coef, sizeof(double) * seed->ncoef);
+	memcpy((char *) st + l.pw, (char *) seed + ls.pw, sizeof(double) * seed->ncoef);
+	if (l.ada)
+		memcpy((char *) st + l.ada, (char *) seed + ls.ada, sizeof(double) * seed->ncoef);
+	memcpy((char *) st + l.names, (char *) seed + ls.names, seed->names_len);
 	SET_VARSIZE(st, l.total);
 	st->flags = flags;
 	ooml_state_reset(st);
@@ -256,6 +276,7 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
 	const int32 *types;
 
+	reject_seed(st, "ooml.pass_transfn");
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LayoutCache));
@@ -1111,6 +1132,8 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 
 	ooml_state_check(a, VARSIZE(a));
 	ooml_state_check(b, VARSIZE(b));
+	reject_seed(a, "ooml.state_combine");
+	reject_seed(b, "ooml.state_combine");
 	ooml_layout(a->kind, a->flags, a->nargs, a->ncoef, a->names_len, &l);
 	ooml_layout(b->kind, b->flags, b->nargs, b->ncoef, b->names_len, &lb);
 
@@ -1512,6 +1535,7 @@ ooml_pass_final(PG_FUNCTION_ARGS)
 				gnorm = 0.0;
 
 	ooml_state_check(st, VARSIZE(st));
+	reject_seed(st, "ooml.pass_result");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);

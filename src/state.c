@@ -62,6 +62,23 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 	off += SECTION_ALIGN(sizeof(int32) * nargs);
 	l->coef = off;
 	off += sizeof(double) * ncoef;
+	if (flags & OOML_FLAG_SEED)
+	{
+		/* a seed: no sums, no row buffer, no scratch (see ooml.h) */
+		l->grad = l->avg = l->ada = l->hess = l->raug = l->gram = 0;
+		l->qbuf = l->pend = l->sumx = l->sumxx = 0;
+		l->pw = off;
+		off += sizeof(double) * ncoef;
+		if (kind == OOML_PASS_SGD)
+		{
+			l->ada = off;
+			off += sizeof(double) * ncoef;
+		}
+		l->names = off;
+		off += SECTION_ALIGN(names_len);
+		l->buffer = l->xbuf = l->total = off;
+		return off <= MaxAllocSize;
+	}
 	l->grad = off;
 	off += sizeof(double) * ncoef;
 	l->pw = off;
@@ -236,6 +253,9 @@ ooml_state_check(const OomlState *st, Size size)
 	if ((st->flags & OOML_FLAG_BIG_BLOCKS) &&
 		st->kind != OOML_PASS_NEWTON && st->kind != OOML_PASS_GRADIENT)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "Only gradient and Newton passes buffer larger blocks.");
+	if ((st->flags & OOML_FLAG_SEED) &&
+		((st->flags & OOML_FLAG_BIG_BLOCKS) || st->nbuf != 0))
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A seed buffers no rows.");
 	if (st->nbuf < 0 ||
 		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
 					Max(ooml_block_rows(st->kind, st->flags, st->ncoef) - 1, 0)))
@@ -728,7 +748,7 @@ nonneg_arg(FunctionCallInfo fcinfo, int argno, const char *what)
  *			  refine, solve, penalty_weights, l1, learning_rate, adagrad,
  *			  weights, hessian, offset)
  *		Build the seed state of a pass: the weights to evaluate and the
- *		shape of the rows.  The driver passes it as the first argument of
+ *		shape of the rows, nothing else (OOML_FLAG_SEED).  The driver passes it as the first argument of
  *		ooml.pass; the transition function copies it on the first row.
  *		names holds the target's name, the feature arguments' names and,
  *		with weights, the weight column's name last.
@@ -747,7 +767,7 @@ ooml_make_state(PG_FUNCTION_ARGS)
 				lr;
 	double	   *pw_in,
 			   *ada_in;
-	int			flags = 0;
+	int			flags = OOML_FLAG_SEED;
 	int			kind,
 				family,
 				ncoef,
