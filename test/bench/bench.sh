@@ -206,54 +206,85 @@ if [ $QUICK = 0 ]; then
 fi
 
 echo
-echo "-- 5. parallel passes: the same pass with 0 and 2 workers (tables read from the page cache, as in section 2b; medians of $((2 * REPS + 1)) runs)"
+echo "-- 5. parallel passes: the same pass with 0 and 2 workers, run alternately (tables read from the page cache, as in section 2b; medians of $((2 * REPS + 1)) pairs)"
 PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
-pms() { ms_with "$PAR" "$1"; }
 defplan=$(q -c "SET max_parallel_workers_per_gather = 2; EXPLAIN $(pass_sql gradient arr)" | grep -o 'Workers Planned: [0-9]*' || echo "serial plan")
 row "plan with default costs, 2 workers allowed" "$defplan"
+# What the machine allows: a scan from the page cache copies every page,
+# and two processes copy no faster than one when they share the memory
+# bandwidth (test/bench/membw.c).
+if cc -O2 -o "$WORK/membw" test/bench/membw.c 2>/dev/null; then
+    read -r bw1 bw2 < <("$WORK/membw")
+    row "memory bandwidth (memcpy of 64 MB): 1 process / 2 at once" "$bw1 GB/s" "/ $bw2 GB/s together: $(ratio $bw2 $bw1)x"
+fi
 # Each parallel worker loads the libraries its leader has loaded: for a
-# pass, ooml with OpenBLAS, LAPACK and Rmath, on every query, unless the
-# server preloaded them (shared_preload_libraries) and the workers inherit
-# them.  A pass over 1,000 rows shows that start-up cost alone.
+# pass, ooml with OpenBLAS, LAPACK and Rmath, and PL/pgSQL's library when
+# the pass runs from PL/pgSQL (ooml's driver; this benchmark's timing
+# function), on every query, unless the server preloaded them
+# (shared_preload_libraries) and the workers inherit them.  A pass over
+# 1,000 rows shows that start-up cost alone.
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_tiny; CREATE TABLE bench.t_tiny AS SELECT * FROM bench.t_arr LIMIT 1000; ANALYZE bench.t_tiny" >/dev/null
 tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
+# ms_pair SQL: the median ms of SQL with 0 and with 2 workers, "s p"
+ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_workers(\$bench\$$1\$bench\$, $2)) v), ' ')" | tail -1; }
+# par_row LABEL SQL [TARGET]: a row of SQL's times with 0 and 2 workers
+par_row() {
+    local s p
+    read -r s p < <(ms_pair "$2" $((2 * REPS + 1)))
+    row "$1: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster ${3:-}"
+}
 # par_arr LABEL TABLE [TARGET]: the floor scan, a gradient and a Newton pass
 # over TABLE (array layout) with 0 and 2 workers
 par_arr() {
-    local what s p
+    local what
     for what in floor gradient newton; do
-        s=$(ms "$(arr_sql $what $2)")
-        p=$(pms "$(arr_sql $what $2)")
-        row "$1, $what: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster $([ $what = floor ] || echo "${3:-}")"
+        par_row "$1, $what" "$(arr_sql $what $2)" "$([ $what = floor ] || echo "${3:-}")"
     done
 }
-par_rows() {  # the parallel rows, in the server as it is now (more runs: parallel times vary more)
-    local f0 f2 s p REPS=$((2 * REPS + 1))
-    f0=$(ms "SELECT sum(x[1]) FROM bench.t_arr")
-    f2=$(pms "SELECT sum(x[1]) FROM bench.t_arr")
-    row "floor scan: 0 workers $f0 ms, 2 workers" "$f2 ms" "$(ratio $f0 $f2)x faster (what the machine allows a scan)"
-    row "start-up: 1,000 rows, 2 workers: floor / gradient pass" "$(pms "SELECT sum(x[1]) FROM bench.t_tiny") ms" "/ $(pms "$tiny") ms"
+par_rows() {  # the parallel rows, in the server as it is now
+    local s p kind layout
+    par_row "floor scan" "SELECT sum(x[1]) FROM bench.t_arr" "(what the machine allows a scan)"
+    read -r s p < <(ms_pair "SELECT sum(x[1]) FROM bench.t_tiny" $((2 * REPS + 1)))
+    read -r s g < <(ms_pair "$tiny" $((2 * REPS + 1)))
+    row "start-up: 1,000 rows, 2 workers: floor / gradient pass" "$p ms" "/ $g ms"
     for kind in gradient newton qr; do
         for layout in arr col; do
-            s=$(ms "$(pass_sql $kind $layout)")
-            p=$(pms "$(pass_sql $kind $layout)")
-            row "$kind pass, $layout: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster ${1:-}"
+            par_row "$kind pass, $layout" "$(pass_sql $kind $layout)" "${1:-}"
         done
     done
 }
-echo "   a. the default configuration: every worker loads ooml and its libraries"
+# Huge pages for the server's shared memory make starting and ending a
+# worker cheaper (fewer page-table entries to copy, fault and tear down).
+# Reserving them (vm.nr_hugepages) needs root; the previous value is put
+# back when the benchmark ends.  Not in a --quick run.
+PRELOAD="-c shared_preload_libraries=ooml,plpgsql"
+HUGE=""
+if [ $QUICK = 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+    old_nr=$(cat /proc/sys/vm/nr_hugepages)
+    trap 'echo "$old_nr" > /proc/sys/vm/nr_hugepages 2>/dev/null || true' EXIT
+    # the server must be stopped for postgres -C to compute the size
+    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -m fast -w stop >/dev/null
+    need=$(as_postgres $PGBIN/postgres -D "$OOML_PGBASE/data" $PRELOAD -C shared_memory_size_in_huge_pages 2>/dev/null || echo 0)
+    [ "$old_nr" -lt "${need:-0}" ] && { echo "$need" > /proc/sys/vm/nr_hugepages; } 2>/dev/null
+    [ "${need:-0}" -gt 0 ] && [ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$need" ] && HUGE="-c huge_pages=on"
+    restart
+fi
+echo "   a. the default configuration: every worker loads ooml, its libraries and PL/pgSQL's"
 par_rows
-echo "   b. shared_preload_libraries = 'ooml' (server restarted with it): the workers inherit the libraries"
+echo "   b. shared_preload_libraries = 'ooml' (server restarted with it): the workers inherit ooml and its libraries"
 restart "-c shared_preload_libraries=ooml"
+par_rows
+echo "   c. shared_preload_libraries = 'ooml, plpgsql'$([ -n "$HUGE" ] && echo ", huge_pages = on" || echo "; without huge pages (reserving them takes root, and --quick does not)")"
+restart "$PRELOAD $HUGE"
 par_rows "[target >= 1.7]"
 s=$(q -c "$SERIAL SELECT seconds FROM ooml.train_logreg('par0', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"
 row "same model (largest coefficient difference)" "$(q -c "SELECT max(abs(a.c - b.c)) FROM (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par0') a JOIN (SELECT unnest(coef) c, generate_subscripts(coef, 1) i FROM ooml.models WHERE name = 'par2') b USING (i)")"
-# the same with the array table in shared buffers (as in section 2a), preloaded
-in_buffers bench.t_arr "-c shared_preload_libraries=ooml"
+# the same with the array table in shared buffers (as in section 2a)
+in_buffers bench.t_arr "$PRELOAD $HUGE"
 par_arr "in shared buffers, arr" bench.t_arr
-restart     # back to postgresql.conf's settings (no preloading)
+restart     # back to postgresql.conf's settings (no preloading, no huge pages)
 
 echo
 echo "-- 6. memory: peak private memory (RssAnon) of the training backend"
@@ -304,8 +335,8 @@ if [ $BIG = 1 ]; then
     row "$BIGROWS rows: floor / gradient pass / Newton pass" "$t ms" "gradient $g ms ($(ratio $g $t)x), Newton $n ms ($(ratio $n $t)x)"
     # the parallel passes of section 5b over the 10x table: the workers'
     # start-up, a few ms a query, weighs 10x less
-    restart "-c shared_preload_libraries=ooml"
-    par_arr "$BIGROWS rows, preloaded" bench.t_big "[target >= 1.7]"
+    restart "$PRELOAD $HUGE"
+    par_arr "$BIGROWS rows, configuration 5c" bench.t_big "[target >= 1.7]"
     restart
 fi
 if [ $QUICK = 0 ]; then

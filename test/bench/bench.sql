@@ -17,6 +17,37 @@ BEGIN
     RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(ts) v);
 END $$;
 
+-- Median wall times (ms) of a statement with 0 and with 2 parallel workers
+-- allowed, {serial, parallel}: the two run alternately (reps pairs, after
+-- one pair to warm up, each pair in the other order than the last), so
+-- that the machine's drift between runs weighs on both alike.
+CREATE OR REPLACE FUNCTION bench.ms_workers(q text, reps int DEFAULT 5) RETURNS float8[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    t float8;
+    s float8[] := '{}';
+    p float8[] := '{}';
+    w int;
+BEGIN
+    FOR i IN 0 .. reps LOOP
+        FOR k IN 0 .. 1 LOOP
+            w := CASE (i + k) % 2 WHEN 0 THEN 0 ELSE 2 END;
+            PERFORM set_config('max_parallel_workers_per_gather', w::text, true);
+            t0 := clock_timestamp();
+            EXECUTE q;
+            t := extract(epoch FROM clock_timestamp() - t0) * 1000;
+            IF i > 0 AND w = 0 THEN
+                s := s || t;
+            ELSIF i > 0 THEN
+                p := p || t;
+            END IF;
+        END LOOP;
+    END LOOP;
+    RETURN ARRAY[(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(s) v),
+                 (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(p) v)];
+END $$;
+
 -- Data from a known logistic model: x_j uniform on [-1, 1], true weights
 -- beta_0 = 0.25, beta_j = ((j % 5) - 2) / 2, y ~ Bernoulli(sigmoid(beta'x)).
 -- Two layouts: one float8[] column (t_arr), d separate columns (t_col).
