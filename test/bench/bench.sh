@@ -87,10 +87,9 @@ arr_sql() {
 prewarm() { q -c "SELECT pg_prewarm('$1')" >/dev/null; }
 # restart [OPTIONS]: stop and start the server, with postgresql.conf's
 # settings plus OPTIONS (pg_ctl restart would keep the last start's options)
-restart() {
-    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -m fast -w stop >/dev/null
-    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -l "$OOML_PGBASE/server.log" -w ${1:+-o "$1"} start >/dev/null
-}
+stop_server() { as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -m fast -w stop >/dev/null; }
+start_server() { as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -l "$OOML_PGBASE/server.log" -w ${1:+-o "$1"} start >/dev/null; }
+restart() { stop_server; start_server "${1:-}"; }
 q -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm"
 
 # in_buffers TABLE [OPTIONS]: restart the server (shared buffers empty) and
@@ -263,11 +262,11 @@ if [ $QUICK = 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
     old_nr=$(cat /proc/sys/vm/nr_hugepages)
     trap 'echo "$old_nr" > /proc/sys/vm/nr_hugepages 2>/dev/null || true' EXIT
     # the server must be stopped for postgres -C to compute the size
-    as_postgres $PGBIN/pg_ctl -D "$OOML_PGBASE/data" -m fast -w stop >/dev/null
+    stop_server
     need=$(as_postgres $PGBIN/postgres -D "$OOML_PGBASE/data" $PRELOAD -C shared_memory_size_in_huge_pages 2>/dev/null || echo 0)
     [ "$old_nr" -lt "${need:-0}" ] && { echo "$need" > /proc/sys/vm/nr_hugepages; } 2>/dev/null
     [ "${need:-0}" -gt 0 ] && [ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$need" ] && HUGE="-c huge_pages=on"
-    restart
+    start_server
 fi
 echo "   a. the default configuration: every worker loads ooml, its libraries and PL/pgSQL's"
 par_rows
