@@ -332,7 +332,7 @@ if [ $BIG = 1 ]; then
     g=$(ms "$(arr_sql gradient bench.t_big)")
     n=$(ms "$(arr_sql newton bench.t_big)")
     row "$BIGROWS rows: floor / gradient pass / Newton pass" "$t ms" "gradient $g ms ($(ratio $g $t)x), Newton $n ms ($(ratio $n $t)x)"
-    # the parallel passes of section 5b over the 10x table: the workers'
+    # the parallel passes of section 5c over the 10x table: the workers'
     # start-up, a few ms a query, weighs 10x less
     restart "$PRELOAD $HUGE"
     par_arr "$BIGROWS rows, configuration 5c" bench.t_big "[target >= 1.7]"
