@@ -748,8 +748,9 @@ nonneg_arg(FunctionCallInfo fcinfo, int argno, const char *what)
  *			  refine, solve, penalty_weights, l1, learning_rate, adagrad,
  *			  weights, hessian, offset)
  *		Build the seed state of a pass: the weights to evaluate and the
- *		shape of the rows, nothing else (OOML_FLAG_SEED).  The driver passes it as the first argument of
- *		ooml.pass; the transition function copies it on the first row.
+ *		shape of the rows, nothing else (OOML_FLAG_SEED).  The driver
+ *		passes it as the first argument of ooml.pass; the transition
+ *		function copies it into a pass's state on the first row.
  *		names holds the target's name, the feature arguments' names and,
  *		with weights, the weight column's name last.
  */
