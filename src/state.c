@@ -53,7 +53,6 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 		ncoef < 1 || ncoef > OOML_MAX_COEF ||
 		names_len < 1 || names_len > OOML_MAX_NAMES_LEN)
 		return false;
-	brows = ooml_block_rows(kind, flags, ncoef);
 
 	off = offsetof(OomlState, data);
 	l->widths = off;
@@ -122,6 +121,7 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 
 	/* the row buffer last: states that buffer more or fewer rows share the rest */
 	l->buffer = off;
+	brows = ooml_block_rows(kind, flags, ncoef);
 	if (brows > 0)
 	{
 		l->qbuf = off;

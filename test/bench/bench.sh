@@ -241,11 +241,12 @@ par_arr() {
     done
 }
 par_rows() {  # the parallel rows, in the server as it is now
-    local s p kind layout
+    local kind layout
     par_row "floor scan" "SELECT sum(x[1]) FROM bench.t_arr" "(what the machine allows a scan)"
-    read -r s p < <(ms_pair "SELECT sum(x[1]) FROM bench.t_tiny" $((2 * REPS + 1)))
-    read -r s g < <(ms_pair "$tiny" $((2 * REPS + 1)))
-    row "start-up: 1,000 rows, 2 workers: floor / gradient pass" "$p ms" "/ $g ms"
+    # the start-up: parallel runs alone, as many as par_row's pairs
+    row "start-up: 1,000 rows, 2 workers: floor / gradient pass" \
+        "$(REPS=$((2 * REPS + 1)) ms_with "$PAR" "SELECT sum(x[1]) FROM bench.t_tiny") ms" \
+        "/ $(REPS=$((2 * REPS + 1)) ms_with "$PAR" "$tiny") ms"
     for kind in gradient newton qr; do
         for layout in arr col; do
             par_row "$kind pass, $layout" "$(pass_sql $kind $layout)" "${1:-}"
