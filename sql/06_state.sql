@@ -18,7 +18,8 @@ SELECT (ooml.pass_result(s)).n_rows, round((ooml.pass_result(s)).loss::numeric, 
 -- A Newton state buffers 64 rows under hashed aggregation (grouped
 -- training: a state per group in memory at once), and up to 1,024 rows
 -- otherwise, so as to call BLAS in bursts and fold the rows into the
--- Hessian in fewer, larger blocks.  Both give the same pass.
+-- Hessian in fewer, larger blocks.  The latter leaves the aggregate packed:
+-- its last rows computed, without its buffer.  Both give the same pass.
 SET enable_sort = off;
 CREATE TABLE st_hashed AS
 SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
@@ -43,7 +44,7 @@ SELECT max(abs(u.x - v.x) / abs(v.x)) < 1e-12 AS combine_matches
   FROM a, b,
        unnest((ooml.pass_result(ooml.state_combine(a.s, b.s))).direction) WITH ORDINALITY AS u(x, i)
   JOIN unnest((SELECT (ooml.pass_result(s)).direction FROM st)) WITH ORDINALITY AS v(x, i) USING (i);
--- and so does a state that buffers 1,024 rows combined with one that buffers 64
+-- and so does a packed state combined with one that still buffers rows
 SET enable_sort = off;
 WITH a AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
                                                   ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
@@ -51,7 +52,7 @@ WITH a AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, AR
      b AS (SELECT ooml.pass_state(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[],
                                                   ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) AS s
              FROM mtcars WHERE mpg >= 20 GROUP BY am IS NOT NULL)
-SELECT length(ooml.state_send(a.s)) > length(ooml.state_send(b.s)) AS a_buffers_more,
+SELECT length(ooml.state_send(a.s)) < length(ooml.state_send(b.s)) AS a_packed_smaller,
        (SELECT max(abs(u.x - v.x) / abs(v.x))
           FROM unnest((ooml.pass_result(ooml.state_combine(x, y))).direction) WITH ORDINALITY AS u(x, i)
           JOIN unnest((SELECT (ooml.pass_result(s)).direction FROM st)) WITH ORDINALITY AS v(x, i) USING (i)) < 1e-12 AS mixed_combine_matches
@@ -88,6 +89,7 @@ BEGIN
     RETURN QUERY SELECT o, count(*) FROM unnest(outcomes) o GROUP BY o ORDER BY o;
 END $$;
 SELECT * FROM corrupt_all((SELECT s FROM st_hashed));
+SELECT * FROM corrupt_all((SELECT s FROM st));
 -- make_state checks its arguments
 SELECT err($$SELECT ooml.make_state('newton', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
 SELECT err($$SELECT ooml.make_state('sideways', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b'])$$);
@@ -127,8 +129,29 @@ SELECT format($$CREATE AGGREGATE pg_temp.from_seed(ooml.state, VARIADIC "any") (
               ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x'])::text) AS create_from_seed \gset
 :create_from_seed;
 SELECT err($$SELECT pg_temp.from_seed(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), am, hp) FROM mtcars$$);
+-- A packed state (what a pass hands on: ooml.pass_state's result, a
+-- parallel worker's partial state) has no row buffer: 656 bytes in binary
+-- form for a gradient pass of 21 coefficients, where the state with its
+-- buffer of 1,024 rows takes 197 KB while the pass runs.  It takes no rows.
+SELECT length(ooml.state_send(ooml.pass_state(ooml.make_state('gradient', 'binomial', true, array_fill(0::float8, ARRAY[21]), ARRAY[20], ARRAY['y', 'x']),
+                                              i % 2 = 0, array_fill(i::float8 / 1000, ARRAY[20])))) AS packed_gradient_bytes
+  FROM generate_series(1, 1500) i;
+SELECT format($$CREATE AGGREGATE pg_temp.from_packed(ooml.state, VARIADIC "any") (SFUNC = ooml.pass_transfn, STYPE = ooml.state, INITCOND = %L)$$, s::text) AS create_from_packed
+  FROM st \gset
+:create_from_packed;
+SELECT err($$SELECT pg_temp.from_packed(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt) FROM mtcars$$);
 SELECT (ooml.pass(s, am, hp, wt)).loss = (ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[1, 1], ARRAY['am', 'hp', 'wt']), am, hp, wt)).loss AS state_seeds_as_seed
   FROM mtcars, st;
+-- As a window function the pass is finished on every row and goes on
+-- summing after: each running pass equals the pass over its rows.
+WITH w AS (SELECT id, ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) OVER (ORDER BY id) AS r
+             FROM (SELECT i AS id, (i % 3 = 0) AS y, sin(i)::float8 AS a, cos(i * 0.7)::float8 AS b FROM generate_series(1, 3000) i) t)
+SELECT id, (r).n_rows,
+       abs((r).loss - (p).loss) < 1e-12 AS same_loss,
+       (SELECT max(abs(u - v)) FROM unnest((r).direction, (p).direction) AS t(u, v)) < 1e-12 AS same_direction
+  FROM w, LATERAL (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), i % 3 = 0, sin(i)::float8, cos(i * 0.7)::float8) AS p
+                     FROM generate_series(1, w.id) i) p
+ WHERE id IN (1, 1024, 1500, 3000) ORDER BY id;
 -- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
 -- too wide to buffer (here 1,101 values) one at a time: the loss and
 -- gradient of each (per row) agree with the same sums written in SQL.  200

@@ -61,3 +61,22 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
+-- Partitionwise aggregation: each partition's Partial Aggregate hands its
+-- state to the Finalize Aggregate in the same process (flattened, packed),
+-- and the pass is the same as over the whole table.
+CREATE TABLE par_parts (id int, y boolean, x1 float8, x2 float8) PARTITION BY RANGE (id);
+CREATE TABLE par_parts1 PARTITION OF par_parts FOR VALUES FROM (0) TO (25000);
+CREATE TABLE par_parts2 PARTITION OF par_parts FOR VALUES FROM (25000) TO (70000);
+INSERT INTO par_parts SELECT id, y, x1, x2 FROM par;
+ANALYZE par_parts;
+SET enable_partitionwise_aggregate = on;
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
+SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) FROM par_parts;
+WITH a AS (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) AS r FROM par_parts),
+     b AS (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'x1', 'x2']), y, x1, x2) AS r FROM par)
+SELECT (a.r).n_rows, abs((a.r).loss - (b.r).loss) < 1e-12 AS same_loss,
+       (SELECT max(abs(u - v)) FROM unnest((a.r).direction, (b.r).direction) AS t(u, v)) < 1e-12 AS same_direction
+  FROM a, b;
+RESET enable_partitionwise_aggregate;
+RESET max_parallel_workers_per_gather;

@@ -81,6 +81,14 @@
  * of the layout above.  A seed is part of every pass query's plan, which
  * PostgreSQL writes out as text for each parallel worker to parse, and of
  * every group's row in grouped training, so it is kept small.
+ *
+ * A packed state (OOML_FLAG_PACKED) is a gradient or Newton pass's state
+ * with every row computed, without the row buffer and the scratch row: the
+ * sections up to the names.  It is the flat form of the expanded object a
+ * pass keeps its state in while it runs (pass.c), so it is what leaves the
+ * aggregate: a parallel worker's partial state, the final function's input,
+ * the result of ooml.pass_state.  It can be combined, finished, stored and
+ * used as a seed, but takes no rows.
  */
 #define OOML_STATE_MAGIC	0x4F4F4D4C	/* "OOML" */
 #define OOML_STATE_VERSION	3
@@ -145,7 +153,10 @@ typedef enum OomlPassKind
 										 * aggregation) */
 #define OOML_FLAG_SEED			0x0200	/* a seed: the sections a pass starts
 										 * from, nothing summed or buffered */
-#define OOML_FLAG_ALL			0x03FF
+#define OOML_FLAG_PACKED		0x0400	/* GRADIENT, NEWTON: a pass's state
+										 * without row buffer and scratch,
+										 * every row computed (nbuf = 0) */
+#define OOML_FLAG_ALL			0x07FF
 
 typedef struct OomlState
 {

@@ -27,7 +27,9 @@
 #include "nodes/execnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 #include "ooml.h"
 
@@ -93,19 +95,54 @@ reject_seed(const OomlState *st, const char *func)
 }
 
 /*
- * Start a pass: copy the seed, zero the sums, and record how each argument
- * is read.  The copy is made in the current (per-row) memory context: the
- * executor copies a new transition value into the aggregate's memory
- * itself, so allocating it there as well would keep two copies per group.
+ * A pass's state while the aggregate runs, when it buffers large blocks of
+ * rows (OOML_FLAG_BIG_BLOCKS): an expanded object (utils/expandeddatum.h)
+ * that holds the state, row buffer and all, in a memory context of its
+ * own, a child of the aggregate's.  The executor adopts such an object as
+ * the transition value where it would copy a plain one, and flattens it
+ * wherever the state leaves the aggregate: for the final function, as the
+ * result of ooml.pass_state, and into the tuple a parallel worker sends its
+ * leader.  Flattening first computes the rows still buffered, then leaves
+ * out the row buffer and the scratch row: the flat state is packed
+ * (OOML_FLAG_PACKED).  For 21 coefficients that is 672 bytes for a
+ * gradient pass and 4.2 KB for a Newton pass, where the state with its
+ * buffer takes 197 KB; and each parallel worker computes its own last rows
+ * instead of handing them to the leader.
  */
-static OomlState *
-start_pass(FunctionCallInfo fcinfo)
+typedef struct PassObject
+{
+	ExpandedObjectHeader hdr;
+	OomlState  *st;
+} PassObject;
+
+static Size pass_object_flat_size(ExpandedObjectHeader *eohptr);
+static void pass_object_flatten(ExpandedObjectHeader *eohptr,
+								void *result, Size allocated_size);
+
+static const ExpandedObjectMethods pass_object_methods = {
+	pass_object_flat_size,
+	pass_object_flatten
+};
+
+/*
+ * Start a pass: copy the seed, zero the sums, and record how each argument
+ * is read.  Returns the transition value and sets *stp to its state.  A
+ * state that buffers large blocks is made a PassObject, in a context under
+ * the aggregate's.  Any other is made in the current (per-row) memory
+ * context: the executor copies a new plain transition value into the
+ * aggregate's memory itself, so allocating it there as well would keep two
+ * copies per group.
+ */
+static Datum
+start_pass(FunctionCallInfo fcinfo, OomlState **stp)
 {
 	OomlState  *seed;
 	OomlState  *st;
 	OomlLayout	ls,
 				l;
 	int			flags;
+	MemoryContext aggcxt;
+	Datum		result;
 	int32	   *types;
 	int32	   *widths;
 	Oid			typid;
@@ -141,13 +178,27 @@ start_pass(FunctionCallInfo fcinfo)
 	 */
 	ooml_layout(seed->kind, seed->flags, seed->nargs, seed->ncoef,
 				seed->names_len, &ls);
-	flags = seed->flags & ~(OOML_FLAG_BIG_BLOCKS | OOML_FLAG_SEED);
+	flags = seed->flags & ~(OOML_FLAG_BIG_BLOCKS | OOML_FLAG_SEED | OOML_FLAG_PACKED);
 	if ((seed->kind == OOML_PASS_NEWTON || seed->kind == OOML_PASS_GRADIENT) &&
 		!hashed_aggregate(fcinfo) &&
 		ooml_family(seed->family)->row_multi == NULL)
 		flags |= OOML_FLAG_BIG_BLOCKS;
 	ooml_layout(seed->kind, flags, seed->nargs, seed->ncoef, seed->names_len, &l);
-	st = (OomlState *) palloc0(l.total);
+	if ((flags & OOML_FLAG_BIG_BLOCKS) && AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		MemoryContext objcxt = AllocSetContextCreate(aggcxt, "ooml pass state",
+													 ALLOCSET_SMALL_SIZES);
+		PassObject *obj = MemoryContextAlloc(objcxt, sizeof(PassObject));
+
+		EOH_init_header(&obj->hdr, &pass_object_methods, objcxt);
+		obj->st = st = (OomlState *) MemoryContextAllocZero(objcxt, l.total);
+		result = EOHPGetRWDatum(&obj->hdr);
+	}
+	else
+	{
+		st = (OomlState *) palloc0(l.total);
+		result = PointerGetDatum(st);
+	}
 	memcpy(st, seed, offsetof(OomlState, data));
 	memcpy((char *) st + l.widths, (char *) seed + ls.widths, l.coef - l.widths);
 	memcpy((char *) st + l.coef, (char *) seed + ls.coef, sizeof(double) * seed->ncoef);
@@ -214,7 +265,8 @@ start_pass(FunctionCallInfo fcinfo)
 					 errmsg("scalar feature column \"%s\" must have width 1",
 							ooml_state_name(st, i + 1))));
 	}
-	return st;
+	*stp = st;
+	return result;
 }
 
 /* Report a bad target value, naming the column and the rule. */
@@ -277,6 +329,12 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	const int32 *types;
 
 	reject_seed(st, "ooml.pass_transfn");
+	if (st->flags & OOML_FLAG_PACKED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ooml.pass_transfn got a packed state, which takes no rows"),
+				 errdetail("A packed state, as a pass hands it on, has no row buffer."),
+				 errhint("Use it as the seed of a pass: ooml.pass(state, ...).")));
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LayoutCache));
@@ -716,6 +774,39 @@ compute_pending(OomlState *dst, const OomlState *src, const OomlLayout *l)
 }
 
 /*
+ * The flat size of a PassObject: that of its state packed.  The rows still
+ * buffered are computed first, which changes the sums, not the value.
+ */
+static Size
+pass_object_flat_size(ExpandedObjectHeader *eohptr)
+{
+	OomlState  *st = ((PassObject *) eohptr)->st;
+	OomlLayout	l;
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	compute_pending(st, st, &l);
+	return l.buffer;
+}
+
+/* Flatten a PassObject: its state packed, every section before the buffer. */
+static void
+pass_object_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	OomlState  *st = ((PassObject *) eohptr)->st;
+	OomlState  *flat = (OomlState *) result;
+	OomlLayout	l;
+
+	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
+	compute_pending(st, st, &l);	/* done already if the size was asked */
+	if (allocated_size != l.buffer)
+		elog(ERROR, "ooml pass state flattened into %zu bytes, needs %zu",
+			 allocated_size, l.buffer);
+	memcpy(flat, st, l.buffer);
+	flat->flags = (st->flags & ~OOML_FLAG_BIG_BLOCKS) | OOML_FLAG_PACKED;
+	SET_VARSIZE(flat, l.buffer);
+}
+
+/*
  * Fold m buffered rows of a state with q > 1 linear predictors into its
  * Hessian (ncoef = q pb): xs holds the rows' pb values, ws their w times
  * curvature (packed upper triangles).  Block (k, l) of the Hessian gets
@@ -988,6 +1079,7 @@ OOML_ROW_CLONES Datum
 ooml_pass_transfn(PG_FUNCTION_ARGS)
 {
 	OomlState  *st;
+	Datum		result;
 	const OomlLayout *l;
 	LayoutCache *lc;
 	double	   *x;
@@ -1004,17 +1096,24 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 				 errmsg("ooml_pass_transfn called in non-aggregate context")));
 
 	if (PG_ARGISNULL(ARG_STATE))
-	{
-		st = start_pass(fcinfo);
-	}
+		result = start_pass(fcinfo, &st);
 	else
-		st = (OomlState *) PG_GETARG_POINTER(ARG_STATE);
+	{
+		result = PG_GETARG_DATUM(ARG_STATE);
+		if (likely(VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(result))) &&
+			DatumGetEOHP(result)->eoh_methods == &pass_object_methods)
+			st = ((PassObject *) DatumGetEOHP(result))->st;
+		else if (VARATT_IS_EXTENDED(DatumGetPointer(result)))
+			elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+		else
+			st = (OomlState *) DatumGetPointer(result);
+	}
 
 	/* a row with a NULL target or feature is skipped and counted */
 	if (PG_ARGISNULL(ARG_TARGET))
 	{
 		st->n_skipped++;
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(result);
 	}
 
 	lc = layout_of(fcinfo, st);
@@ -1029,7 +1128,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	if (read_row(fcinfo, st, l, x + off, lc->all_float8) == NULL)
 	{
 		st->n_skipped++;
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(result);
 	}
 	if (off)
 		x[0] = 1.0;				/* the whole row [1, x], for a block or QR */
@@ -1040,7 +1139,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(ARG_TARGET + 1))
 		{
 			st->n_skipped++;
-			PG_RETURN_POINTER(st);
+			PG_RETURN_DATUM(result);
 		}
 		w = ooml_read_scalar(PG_GETARG_DATUM(ARG_TARGET + 1),
 							 (OomlArgType) st->weight_type);
@@ -1051,7 +1150,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 							ooml_state_name(st, st->nargs + 1), w),
 					 errdetail("Row weights must be finite numbers >= 0.")));
 		if (w == 0.0)
-			PG_RETURN_POINTER(st);
+			PG_RETURN_DATUM(result);
 	}
 
 	/*
@@ -1080,7 +1179,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(offset_arg(st)))
 		{
 			st->n_skipped++;
-			PG_RETURN_POINTER(st);
+			PG_RETURN_DATUM(result);
 		}
 		/* the type was checked on the first row */
 		offset = ooml_read_scalar(od, lc->offset_type);
@@ -1105,11 +1204,11 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 			compute_block(st, l, OOML_SECTION(st, l->qbuf, double), pend, b, b);
 			st->nbuf = 0;
 		}
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(result);
 	}
 
 	compute_row(st, lc, x, y, w, offset);
-	PG_RETURN_POINTER(st);
+	PG_RETURN_DATUM(result);
 }
 
 /*
@@ -1144,7 +1243,7 @@ ooml_pass_combine(PG_FUNCTION_ARGS)
 	 * them is then at the same place in both (and l serves for both).
 	 */
 	if (a->kind != b->kind || a->family != b->family ||
-		((a->flags ^ b->flags) & ~OOML_FLAG_BIG_BLOCKS) != 0 ||
+		((a->flags ^ b->flags) & ~(OOML_FLAG_BIG_BLOCKS | OOML_FLAG_PACKED)) != 0 ||
 		a->nargs != b->nargs || a->ncoef != b->ncoef ||
 		a->names_len != b->names_len || a->target_type != b->target_type ||
 		a->weight_type != b->weight_type ||

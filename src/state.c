@@ -121,6 +121,12 @@ ooml_layout(int kind, int flags, int64 nargs, int64 ncoef, int64 names_len,
 
 	/* the row buffer last: states that buffer more or fewer rows share the rest */
 	l->buffer = off;
+	if (flags & OOML_FLAG_PACKED)
+	{
+		/* packed: no row buffer, no scratch (see ooml.h) */
+		l->xbuf = l->total = off;
+		return off <= MaxAllocSize;
+	}
 	brows = ooml_block_rows(kind, flags, ncoef);
 	if (brows > 0)
 	{
@@ -256,6 +262,11 @@ ooml_state_check(const OomlState *st, Size size)
 	if ((st->flags & OOML_FLAG_SEED) &&
 		((st->flags & OOML_FLAG_BIG_BLOCKS) || st->nbuf != 0))
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A seed buffers no rows.");
+	if ((st->flags & OOML_FLAG_PACKED) &&
+		((st->flags & (OOML_FLAG_SEED | OOML_FLAG_BIG_BLOCKS)) || st->nbuf != 0 ||
+		 (st->kind != OOML_PASS_GRADIENT && st->kind != OOML_PASS_NEWTON)))
+		invalid_state(ERRCODE_DATA_CORRUPTED,
+					  "A packed state is a gradient or Newton pass's state that buffers no rows.");
 	if (st->nbuf < 0 ||
 		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
 					Max(ooml_block_rows(st->kind, st->flags, st->ncoef) - 1, 0)))
