@@ -225,12 +225,14 @@ fi
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_tiny; CREATE TABLE bench.t_tiny AS SELECT * FROM bench.t_arr LIMIT 1000; ANALYZE bench.t_tiny" >/dev/null
 tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
 # ms_pair SQL: the median ms of SQL with 0 and with 2 workers, "s p"
-ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_workers(\$bench\$$1\$bench\$, $2)) v), ' ')" | tail -1; }
-# par_row LABEL SQL [TARGET]: a row of SQL's times with 0 and 2 workers
+ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_workers(\$bench\$$1\$bench\$, $2, ${3:-2})) v), ' ')" | tail -1; }
+# par_row LABEL SQL [TARGET [WORKERS]]: a row of SQL's times with 0 and
+# WORKERS (default 2) workers
 par_row() {
     local s p
-    read -r s p < <(ms_pair "$2" $((2 * REPS + 1)))
-    row "$1: 0 workers $s ms, 2 workers" "$p ms" "$(ratio $s $p)x faster ${3:-}"
+    read -r s p < <(ms_pair "$2" $((2 * REPS + 1)) ${4:-2})
+    local w=${4:-2}
+    row "$1: 0 workers $s ms, $w worker$([ $w = 1 ] || echo s)" "$p ms" "$(ratio $s $p)x faster ${3:-}"
 }
 # par_arr LABEL TABLE [TARGET]: the floor scan, a gradient and a Newton pass
 # over TABLE (array layout) with 0 and 2 workers
@@ -256,8 +258,11 @@ par_rows() {  # the parallel rows, in the server as it is now
 # Huge pages for the server's shared memory make starting and ending a
 # worker cheaper (fewer page-table entries to copy, fault and tear down).
 # Reserving them (vm.nr_hugepages) needs root; the previous value is put
-# back when the benchmark ends.  Not in a --quick run.
-PRELOAD="-c shared_preload_libraries=ooml,plpgsql"
+# back when the benchmark ends.  Not in a --quick run.  A parallel query's
+# dynamic shared memory (1 MB here) comes from a part of the main shared
+# memory set aside at start (min_dynamic_shared_memory) instead of a new
+# segment made, mapped and faulted in by the leader and every worker.
+PRELOAD="-c shared_preload_libraries=ooml,plpgsql -c min_dynamic_shared_memory=16MB"
 HUGE=""
 if [ $QUICK = 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
     old_nr=$(cat /proc/sys/vm/nr_hugepages)
@@ -274,9 +279,11 @@ par_rows
 echo "   b. shared_preload_libraries = 'ooml' (server restarted with it): the workers inherit ooml and its libraries"
 restart "-c shared_preload_libraries=ooml"
 par_rows
-echo "   c. shared_preload_libraries = 'ooml, plpgsql'$([ -n "$HUGE" ] && echo ", huge_pages = on" || echo "; without huge pages (reserving them takes root, and --quick does not)")"
+echo "   c. shared_preload_libraries = 'ooml, plpgsql', min_dynamic_shared_memory = 16MB$([ -n "$HUGE" ] && echo ", huge_pages = on" || echo "; without huge pages (reserving them takes root, and --quick does not)")"
 restart "$PRELOAD $HUGE"
 par_rows "[target >= 1.7]"
+# on 2 vCPUs, 2 workers and the leader are three processes on two cores
+par_row "gradient pass, arr, 1 worker (2 processes)" "$(pass_sql gradient arr)" "" 1
 s=$(q -c "$SERIAL SELECT seconds FROM ooml.train_logreg('par0', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 p=$(q -c "$PAR SELECT seconds FROM ooml.train_logreg('par2', 'bench.t_arr', 'y', ARRAY['x'], l2 => $L2, replace => true)" | tail -1)
 row "train_logreg newton end to end, 0 workers $(printf %.3f $s) s, 2 workers" "$(printf %.3f $p) s" "$(ratio $s $p)x faster"

@@ -17,11 +17,11 @@ BEGIN
     RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(ts) v);
 END $$;
 
--- Median wall times (ms) of a statement with 0 and with 2 parallel workers
+-- Median wall times (ms) of a statement with 0 and with `workers` parallel workers
 -- allowed, {serial, parallel}: the two run alternately (reps pairs, after
 -- one pair to warm up, each pair in the other order than the last), so
 -- that the machine's drift between runs weighs on both alike.
-CREATE OR REPLACE FUNCTION bench.ms_workers(q text, reps int DEFAULT 5) RETURNS float8[]
+CREATE OR REPLACE FUNCTION bench.ms_workers(q text, reps int DEFAULT 5, workers int DEFAULT 2) RETURNS float8[]
 LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz;
@@ -32,7 +32,7 @@ DECLARE
 BEGIN
     FOR i IN 0 .. reps LOOP
         FOR k IN 0 .. 1 LOOP
-            w := CASE (i + k) % 2 WHEN 0 THEN 0 ELSE 2 END;
+            w := CASE (i + k) % 2 WHEN 0 THEN 0 ELSE workers END;
             PERFORM set_config('max_parallel_workers_per_gather', w::text, true);
             t0 := clock_timestamp();
             EXECUTE q;
