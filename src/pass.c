@@ -126,15 +126,15 @@ static const ExpandedObjectMethods pass_object_methods = {
 
 /*
  * Start a pass: copy the seed, zero the sums, and record how each argument
- * is read.  Returns the transition value and sets *stp to its state.  A
- * state that buffers large blocks is made a PassObject, in a context under
+ * is read.  Returns the transition value.  A state that buffers large
+ * blocks is made a PassObject, in a context under
  * the aggregate's.  Any other is made in the current (per-row) memory
  * context: the executor copies a new plain transition value into the
  * aggregate's memory itself, so allocating it there as well would keep two
  * copies per group.
  */
 static Datum
-start_pass(FunctionCallInfo fcinfo, OomlState **stp)
+start_pass(FunctionCallInfo fcinfo)
 {
 	OomlState  *seed;
 	OomlState  *st;
@@ -190,8 +190,17 @@ start_pass(FunctionCallInfo fcinfo, OomlState **stp)
 													 ALLOCSET_SMALL_SIZES);
 		PassObject *obj = MemoryContextAlloc(objcxt, sizeof(PassObject));
 
+		char	   *mem;
+
 		EOH_init_header(&obj->hdr, &pass_object_methods, objcxt);
-		obj->st = st = (OomlState *) MemoryContextAllocZero(objcxt, l.total);
+
+		/*
+		 * The row buffer on a cache line's boundary: the rows are copied
+		 * into it, and written to, on every row.
+		 */
+		mem = MemoryContextAllocZero(objcxt, l.total + PG_CACHE_LINE_SIZE);
+		st = (OomlState *) (TYPEALIGN(PG_CACHE_LINE_SIZE, mem + l.buffer) - l.buffer);
+		obj->st = st;
 		result = EOHPGetRWDatum(&obj->hdr);
 	}
 	else
@@ -265,7 +274,6 @@ start_pass(FunctionCallInfo fcinfo, OomlState **stp)
 					 errmsg("scalar feature column \"%s\" must have width 1",
 							ooml_state_name(st, i + 1))));
 	}
-	*stp = st;
 	return result;
 }
 
@@ -319,6 +327,8 @@ typedef struct LayoutCache
 	int			block;			/* rows computed as a block (0: one by one) */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
+	Datum		value;			/* the transition value whose state st is (set
+								 * by the transition function) */
 } LayoutCache;
 
 /* Fill the cache for st: layout_of's slow path, out of line. */
@@ -1071,6 +1081,18 @@ compute_row(OomlState *st, LayoutCache *lc, double *x, double y, double w,
 		add_moments(st, l, xf, off, nf, w);
 }
 
+/* The state of a transition value: a PassObject's, or the value itself. */
+static inline OomlState *
+state_of_value(Datum value)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) &&
+		DatumGetEOHP(value)->eoh_methods == &pass_object_methods)
+		return ((PassObject *) DatumGetEOHP(value))->st;
+	if (VARATT_IS_EXTENDED(DatumGetPointer(value)))
+		elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+	return (OomlState *) DatumGetPointer(value);
+}
+
 /*
  * ooml_pass_transfn(state, seed, target, VARIADIC features)
  *		Add one row to the state.
@@ -1095,18 +1117,31 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ooml_pass_transfn called in non-aggregate context")));
 
+	/*
+	 * The state.  A PassObject's is two dependent loads away from the
+	 * transition value, on every row, so the cache keeps the last value and
+	 * its state (a plain state is the value itself).  A value the cache
+	 * holds can only be taken for another at the same address after the
+	 * first has died, and a PassObject dies only with its group or its
+	 * aggregate: the next group's first row comes with no state, and
+	 * start_pass's caller forgets the value.  (An aggregate with an initial
+	 * state makes no PassObject: start_pass makes them all.)
+	 */
+	lc = (LayoutCache *) fcinfo->flinfo->fn_extra;
 	if (PG_ARGISNULL(ARG_STATE))
-		result = start_pass(fcinfo, &st);
+	{
+		result = start_pass(fcinfo);
+		if (lc != NULL)
+			lc->value = (Datum) 0;
+		st = state_of_value(result);
+	}
 	else
 	{
 		result = PG_GETARG_DATUM(ARG_STATE);
-		if (likely(VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(result))) &&
-			DatumGetEOHP(result)->eoh_methods == &pass_object_methods)
-			st = ((PassObject *) DatumGetEOHP(result))->st;
-		else if (VARATT_IS_EXTENDED(DatumGetPointer(result)))
-			elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+		if (likely(lc != NULL && lc->value == result))
+			st = unconstify(OomlState *, lc->st);
 		else
-			st = (OomlState *) DatumGetPointer(result);
+			st = state_of_value(result);
 	}
 
 	/* a row with a NULL target or feature is skipped and counted */
@@ -1117,6 +1152,8 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	}
 
 	lc = layout_of(fcinfo, st);
+	if (unlikely(lc->value != result))
+		lc->value = result;
 	l = &lc->l;
 	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
 
