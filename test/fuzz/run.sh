@@ -33,6 +33,15 @@ if command -v psql >/dev/null && psql -Atc "SELECT 1" >/dev/null 2>&1; then
         psql -At -c "SELECT encode(ooml.state_send(ooml.make_state('$kind', '$fam', false, ARRAY[1, 2, 3]::float8[], ARRAY[3], ARRAY['y', 'xs', 'w'], weights => true, moments => true, learning_rate => 0.1)), 'hex')" \
             | xxd -r -p > $OUT/corpus/seed_${kind}_w
     done
+    # states of passes: packed (as a plain aggregate hands them on) and with
+    # rows still buffered (as under hashed aggregation)
+    for kind in gradient newton; do
+        pass="ooml.pass_state(ooml.make_state('$kind', 'binomial', true, ARRAY[0.5, -1, 2]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), i % 2 = 0, sin(i), cos(i))"
+        psql -qAt -c "SELECT encode(ooml.state_send($pass), 'hex') FROM generate_series(1, 100) i" \
+            | xxd -r -p > $OUT/corpus/packed_$kind
+        psql -qAt -c "SET enable_sort = off" -c "SELECT encode(ooml.state_send($pass), 'hex') FROM generate_series(1, 100) i GROUP BY i IS NOT NULL" \
+            | xxd -r -p > $OUT/corpus/buffered_$kind
+    done
 fi
 $OUT/fuzz_state -max_total_time=$SECONDS_BUDGET -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     $OUT/corpus 2>&1 | tail -12
