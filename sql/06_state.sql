@@ -152,6 +152,21 @@ SELECT id, (r).n_rows,
   FROM w, LATERAL (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), i % 3 = 0, sin(i)::float8, cos(i * 0.7)::float8) AS p
                      FROM generate_series(1, w.id) i) p
  WHERE id IN (1, 1024, 1500, 3000) ORDER BY id;
+-- Ordered input, FILTER and grouping sets reach the transition function
+-- through other paths of the executor (grouping sets keep a memory context
+-- per set): the same sums.
+CREATE TABLE gs AS SELECT i AS id, (i % 3 = 0) AS y, sin(i)::float8 AS a, cos(i * 0.7)::float8 AS b, i % 4 AS g FROM generate_series(1, 5000) i;
+WITH p AS (SELECT ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) AS plain,
+                  ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b ORDER BY id DESC) AS ordered,
+                  ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) FILTER (WHERE g <> 0) AS filtered
+             FROM gs),
+     s AS (SELECT g, ooml.pass(ooml.make_state('newton', 'binomial', true, ARRAY[0.1, 0.5, -0.3]::float8[], ARRAY[1, 1], ARRAY['y', 'a', 'b']), y, a, b) AS r
+             FROM gs GROUP BY GROUPING SETS ((g), ()))
+SELECT abs((p.ordered).loss - (p.plain).loss) < 1e-12 AS ordered_same,
+       (p.filtered).n_rows AS filtered_rows,
+       abs((SELECT (r).loss FROM s WHERE g IS NULL) - (p.plain).loss) < 1e-12 AS grouping_sets_total_same,
+       (SELECT sum((r).n_rows) FROM s WHERE g IS NOT NULL) AS grouping_sets_rows
+  FROM p;
 -- Gradient and Newton passes compute their rows in blocks (BLAS), and rows
 -- too wide to buffer (here 1,101 values) one at a time: the loss and
 -- gradient of each (per row) agree with the same sums written in SQL.  200
