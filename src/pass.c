@@ -127,8 +127,8 @@ static const ExpandedObjectMethods pass_object_methods = {
 /*
  * Start a pass: copy the seed, zero the sums, and record how each argument
  * is read.  Returns the transition value.  A state that buffers large
- * blocks is made a PassObject, in a context under
- * the aggregate's.  Any other is made in the current (per-row) memory
+ * blocks is made a PassObject, in a context under the aggregate's.  Any
+ * other is made in the current (per-row) memory
  * context: the executor copies a new plain transition value into the
  * aggregate's memory itself, so allocating it there as well would keep two
  * copies per group.
@@ -189,7 +189,6 @@ start_pass(FunctionCallInfo fcinfo)
 		MemoryContext objcxt = AllocSetContextCreate(aggcxt, "ooml pass state",
 													 ALLOCSET_SMALL_SIZES);
 		PassObject *obj = MemoryContextAlloc(objcxt, sizeof(PassObject));
-
 		char	   *mem;
 
 		EOH_init_header(&obj->hdr, &pass_object_methods, objcxt);
