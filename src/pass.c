@@ -128,10 +128,9 @@ static const ExpandedObjectMethods pass_object_methods = {
  * Start a pass: copy the seed, zero the sums, and record how each argument
  * is read.  Returns the transition value.  A state that buffers large
  * blocks is made a PassObject, in a context under the aggregate's.  Any
- * other is made in the current (per-row) memory
- * context: the executor copies a new plain transition value into the
- * aggregate's memory itself, so allocating it there as well would keep two
- * copies per group.
+ * other is made in the current (per-row) memory context: the executor
+ * copies a new plain transition value into the aggregate's memory itself,
+ * so allocating it there as well would keep two copies per group.
  */
 static Datum
 start_pass(FunctionCallInfo fcinfo)
