@@ -325,8 +325,6 @@ typedef struct LayoutCache
 	int			block;			/* rows computed as a block (0: one by one) */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
-	Datum		value;			/* the transition value whose state st is (set
-								 * by the transition function) */
 } LayoutCache;
 
 /* Fill the cache for st: layout_of's slow path, out of line. */
@@ -1079,16 +1077,34 @@ compute_row(OomlState *st, LayoutCache *lc, double *x, double y, double w,
 		add_moments(st, l, xf, off, nf, w);
 }
 
-/* The state of a transition value: a PassObject's, or the value itself. */
+/*
+ * The state of a transition value: a PassObject's, or the value itself.
+ * This runs on every row.  A read-write expanded pointer is stored in its
+ * object's header (EOHPGetRWDatum), so the object is found at a fixed
+ * offset from the pointer, not by following the address the pointer holds
+ * (which would be two dependent loads, the object's address and then its
+ * state); the address it holds is still compared, so a value is taken for
+ * a PassObject only if it is one.
+ */
 static inline OomlState *
 state_of_value(Datum value)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) &&
-		DatumGetEOHP(value)->eoh_methods == &pass_object_methods)
-		return ((PassObject *) DatumGetEOHP(value))->st;
-	if (VARATT_IS_EXTENDED(DatumGetPointer(value)))
+	char	   *p = DatumGetPointer(value);
+
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
+	{
+		PassObject *obj = (PassObject *) (p - offsetof(PassObject, hdr.eoh_rw_ptr));
+		varatt_expanded ptr;
+
+		memcpy(&ptr, VARDATA_EXTERNAL(p), sizeof(ptr));
+		if (unlikely(ptr.eohptr != &obj->hdr ||
+					 obj->hdr.eoh_methods != &pass_object_methods))
+			elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+		return obj->st;
+	}
+	if (unlikely(VARATT_IS_EXTENDED(p)))
 		elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
-	return (OomlState *) DatumGetPointer(value);
+	return (OomlState *) p;
 }
 
 /*
@@ -1115,32 +1131,11 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ooml_pass_transfn called in non-aggregate context")));
 
-	/*
-	 * The state.  A PassObject's is two dependent loads away from the
-	 * transition value, on every row, so the cache keeps the last value and
-	 * its state (a plain state is the value itself).  A value the cache
-	 * holds can only be taken for another at the same address after the
-	 * first has died, and a PassObject dies only with its group or its
-	 * aggregate: the next group's first row comes with no state, and
-	 * start_pass's caller forgets the value.  (An aggregate with an initial
-	 * state makes no PassObject: start_pass makes them all.)
-	 */
-	lc = (LayoutCache *) fcinfo->flinfo->fn_extra;
 	if (PG_ARGISNULL(ARG_STATE))
-	{
 		result = start_pass(fcinfo);
-		if (lc != NULL)
-			lc->value = (Datum) 0;
-		st = state_of_value(result);
-	}
 	else
-	{
 		result = PG_GETARG_DATUM(ARG_STATE);
-		if (likely(lc != NULL && lc->value == result))
-			st = unconstify(OomlState *, lc->st);
-		else
-			st = state_of_value(result);
-	}
+	st = state_of_value(result);
 
 	/* a row with a NULL target or feature is skipped and counted */
 	if (PG_ARGISNULL(ARG_TARGET))
@@ -1150,8 +1145,6 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	}
 
 	lc = layout_of(fcinfo, st);
-	if (unlikely(lc->value != result))
-		lc->value = result;
 	l = &lc->l;
 	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
 
