@@ -188,17 +188,9 @@ start_pass(FunctionCallInfo fcinfo)
 		MemoryContext objcxt = AllocSetContextCreate(aggcxt, "ooml pass state",
 													 ALLOCSET_SMALL_SIZES);
 		PassObject *obj = MemoryContextAlloc(objcxt, sizeof(PassObject));
-		char	   *mem;
 
 		EOH_init_header(&obj->hdr, &pass_object_methods, objcxt);
-
-		/*
-		 * The row buffer on a cache line's boundary: the rows are copied
-		 * into it, and written to, on every row.
-		 */
-		mem = MemoryContextAllocZero(objcxt, l.total + PG_CACHE_LINE_SIZE);
-		st = (OomlState *) (TYPEALIGN(PG_CACHE_LINE_SIZE, mem + l.buffer) - l.buffer);
-		obj->st = st;
+		obj->st = st = (OomlState *) MemoryContextAllocZero(objcxt, l.total);
 		result = EOHPGetRWDatum(&obj->hdr);
 	}
 	else
@@ -780,36 +772,45 @@ compute_pending(OomlState *dst, const OomlState *src, const OomlLayout *l)
 }
 
 /*
- * The flat size of a PassObject: that of its state packed.  The rows still
- * buffered are computed first, which changes the sums, not the value.
+ * Compute the rows a PassObject's state still buffers (which changes its
+ * sums, not its value) and return the size of the state packed: every
+ * section before the buffer.
  */
 static Size
-pass_object_flat_size(ExpandedObjectHeader *eohptr)
+pass_object_settle(ExpandedObjectHeader *eohptr, OomlState **stp)
 {
 	OomlState  *st = ((PassObject *) eohptr)->st;
 	OomlLayout	l;
 
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
 	compute_pending(st, st, &l);
+	*stp = st;
 	return l.buffer;
 }
 
-/* Flatten a PassObject: its state packed, every section before the buffer. */
+/* The flat size of a PassObject: that of its state packed. */
+static Size
+pass_object_flat_size(ExpandedObjectHeader *eohptr)
+{
+	OomlState  *st;
+
+	return pass_object_settle(eohptr, &st);
+}
+
+/* Flatten a PassObject: its state packed (settled already if the size was asked). */
 static void
 pass_object_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
-	OomlState  *st = ((PassObject *) eohptr)->st;
+	OomlState  *st;
 	OomlState  *flat = (OomlState *) result;
-	OomlLayout	l;
+	Size		size = pass_object_settle(eohptr, &st);
 
-	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &l);
-	compute_pending(st, st, &l);	/* done already if the size was asked */
-	if (allocated_size != l.buffer)
+	if (allocated_size != size)
 		elog(ERROR, "ooml pass state flattened into %zu bytes, needs %zu",
-			 allocated_size, l.buffer);
-	memcpy(flat, st, l.buffer);
+			 allocated_size, size);
+	memcpy(flat, st, size);
 	flat->flags = (st->flags & ~OOML_FLAG_BIG_BLOCKS) | OOML_FLAG_PACKED;
-	SET_VARSIZE(flat, l.buffer);
+	SET_VARSIZE(flat, size);
 }
 
 /*

@@ -259,14 +259,14 @@ ooml_state_check(const OomlState *st, Size size)
 	if ((st->flags & OOML_FLAG_BIG_BLOCKS) &&
 		st->kind != OOML_PASS_NEWTON && st->kind != OOML_PASS_GRADIENT)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "Only gradient and Newton passes buffer larger blocks.");
-	if ((st->flags & OOML_FLAG_SEED) &&
+	/* seeds and packed states have no row buffer (see ooml.h) */
+	if ((st->flags & (OOML_FLAG_SEED | OOML_FLAG_PACKED)) &&
 		((st->flags & OOML_FLAG_BIG_BLOCKS) || st->nbuf != 0))
-		invalid_state(ERRCODE_DATA_CORRUPTED, "A seed buffers no rows.");
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A seed or packed state buffers no rows.");
 	if ((st->flags & OOML_FLAG_PACKED) &&
-		((st->flags & (OOML_FLAG_SEED | OOML_FLAG_BIG_BLOCKS)) || st->nbuf != 0 ||
+		((st->flags & OOML_FLAG_SEED) ||
 		 (st->kind != OOML_PASS_GRADIENT && st->kind != OOML_PASS_NEWTON)))
-		invalid_state(ERRCODE_DATA_CORRUPTED,
-					  "A packed state is a gradient or Newton pass's state that buffers no rows.");
+		invalid_state(ERRCODE_DATA_CORRUPTED, "A packed state is a gradient or Newton pass's state.");
 	if (st->nbuf < 0 ||
 		st->nbuf > (st->kind == OOML_PASS_QR ? OOML_QR_BLOCK - 1 :
 					Max(ooml_block_rows(st->kind, st->flags, st->ncoef) - 1, 0)))
