@@ -229,9 +229,8 @@ ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) 
 # par_row LABEL SQL [TARGET [WORKERS]]: a row of SQL's times with 0 and
 # WORKERS (default 2) workers
 par_row() {
-    local s p
-    read -r s p < <(ms_pair "$2" $((2 * REPS + 1)) ${4:-2})
-    local w=${4:-2}
+    local s p w=${4:-2}
+    read -r s p < <(ms_pair "$2" $((2 * REPS + 1)) $w)
     row "$1: 0 workers $s ms, $w worker$([ $w = 1 ] || echo s)" "$p ms" "$(ratio $s $p)x faster ${3:-}"
 }
 # par_arr LABEL TABLE [TARGET]: the floor scan, a gradient and a Newton pass
@@ -246,9 +245,9 @@ par_rows() {  # the parallel rows, in the server as it is now
     local kind layout
     par_row "floor scan" "SELECT sum(x[1]) FROM bench.t_arr" "(what the machine allows a scan)"
     # the start-up: parallel runs alone, as many as par_row's pairs
+    local n=$((2 * REPS + 1))
     row "start-up: 1,000 rows, 2 workers: floor / gradient pass" \
-        "$(REPS=$((2 * REPS + 1)) ms_with "$PAR" "SELECT sum(x[1]) FROM bench.t_tiny") ms" \
-        "/ $(REPS=$((2 * REPS + 1)) ms_with "$PAR" "$tiny") ms"
+        "$(REPS=$n ms_with "$PAR" "SELECT sum(x[1]) FROM bench.t_tiny") ms" "/ $(REPS=$n ms_with "$PAR" "$tiny") ms"
     for kind in gradient newton qr; do
         for layout in arr col; do
             par_row "$kind pass, $layout" "$(pass_sql $kind $layout)" "${1:-}"

@@ -1,6 +1,9 @@
 -- Helpers of test/bench/bench.sh, loaded into the benchmark database.
 CREATE SCHEMA IF NOT EXISTS bench;
 
+CREATE OR REPLACE FUNCTION bench.median(v float8[]) RETURNS float8
+LANGUAGE sql IMMUTABLE AS $$ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(v) x $$;
+
 -- Median wall time (ms) of a statement run reps times, measured in the server.
 CREATE OR REPLACE FUNCTION bench.ms(q text, reps int DEFAULT 5) RETURNS float8
 LANGUAGE plpgsql AS $$
@@ -14,7 +17,7 @@ BEGIN
         EXECUTE q;
         ts := ts || extract(epoch FROM clock_timestamp() - t0) * 1000;
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(ts) v);
+    RETURN bench.median(ts);
 END $$;
 
 -- Median wall times (ms) of a statement with 0 and with `workers` parallel workers
@@ -44,8 +47,7 @@ BEGIN
             END IF;
         END LOOP;
     END LOOP;
-    RETURN ARRAY[(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(s) v),
-                 (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(p) v)];
+    RETURN ARRAY[bench.median(s), bench.median(p)];
 END $$;
 
 -- Data from a known logistic model: x_j uniform on [-1, 1], true weights
