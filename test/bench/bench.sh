@@ -224,6 +224,11 @@ fi
 # 1,000 rows shows that start-up cost alone.
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_tiny; CREATE TABLE bench.t_tiny AS SELECT * FROM bench.t_arr LIMIT 1000; ANALYZE bench.t_tiny" >/dev/null
 tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
+# Over 50,000 rows the workers get rows too, and each hands its state to
+# the leader: what a parallel pass costs beyond a parallel count(*).
+SMALL=$(( ROWS < 50000 ? ROWS : 50000 ))
+q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_small; CREATE TABLE bench.t_small AS SELECT * FROM bench.t_arr LIMIT $SMALL" -c "VACUUM ANALYZE bench.t_small" >/dev/null
+small=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_small/')
 # ms_pair SQL: the median ms of SQL with 0 and with 2 workers, "s p"
 ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_workers(\$bench\$$1\$bench\$, $2, ${3:-2})) v), ' ')" | tail -1; }
 # par_row LABEL SQL [TARGET [WORKERS]]: a row of SQL's times with 0 and
@@ -248,6 +253,8 @@ par_rows() {  # the parallel rows, in the server as it is now
     local n=$((2 * REPS + 1))
     row "start-up: 1,000 rows, 2 workers: floor / gradient pass" \
         "$(REPS=$n ms_with "$PAR" "SELECT sum(x[1]) FROM bench.t_tiny") ms" "/ $(REPS=$n ms_with "$PAR" "$tiny") ms"
+    row "$SMALL rows, 2 workers: count(*) / gradient pass" \
+        "$(REPS=$n ms_with "$PAR" "SELECT count(*) FROM bench.t_small") ms" "/ $(REPS=$n ms_with "$PAR" "$small") ms"
     for kind in gradient newton qr; do
         for layout in arr col; do
             par_row "$kind pass, $layout" "$(pass_sql $kind $layout)" "${1:-}"
