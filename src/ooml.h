@@ -322,6 +322,47 @@ ooml_valid_target(const OomlFamily *fam, double y)
 	return isfinite(y) && (fam->binary_target ? (y == 0.0 || y == 1.0) : fam->valid_target(y));
 }
 
+/*
+ * The values of a float8[] or float4[] (elements of elemsize bytes) as the
+ * array is in the row, without copying it: a pointer to its values, *n of
+ * them, if it is one-dimensional without NULLs and neither compressed nor
+ * toasted; otherwise NULL, and it must be detoasted.  An array of up to 12
+ * float8 values is stored with a 1-byte length (a short varlena), its
+ * values then unaligned (copy them with memcpy), and DatumGetArrayTypeP
+ * would copy it into a new palloc'd chunk for every row.  The length must
+ * agree with the dimension, so nothing beyond the datum is read.
+ */
+static inline const char *
+ooml_array_values(Datum d, Size elemsize, int *n)
+{
+	const char *p = DatumGetPointer(d);
+	const char *fields;			/* what follows the length word */
+	Size		size;
+	int32		hdr[4];			/* ndim, dataoffset, elemtype, dims[0] */
+	const Size	data = ARR_OVERHEAD_NONULLS(1) - VARHDRSZ;
+
+	if (VARATT_IS_4B_U(p))
+	{
+		fields = VARDATA(p);
+		size = VARSIZE(p) - VARHDRSZ;
+	}
+	else if (VARATT_IS_1B(p) && !VARATT_IS_1B_E(p))
+	{
+		fields = VARDATA_SHORT(p);
+		size = VARSIZE_SHORT(p) - VARHDRSZ_SHORT;
+	}
+	else
+		return NULL;
+	if (size < data)
+		return NULL;
+	memcpy(hdr, fields, sizeof(hdr));
+	if (hdr[0] != 1 || hdr[1] != 0 || hdr[3] < 0 ||
+		size != data + elemsize * (Size) hdr[3])
+		return NULL;
+	*n = hdr[3];
+	return fields + data;
+}
+
 /* Reading SQL values as doubles (rowread.c). */
 typedef enum OomlArgType
 {

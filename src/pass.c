@@ -267,6 +267,19 @@ start_pass(FunctionCallInfo fcinfo)
 	return result;
 }
 
+/*
+ * A boolean target as 0 or 1, without a branch: labels come in no order a
+ * branch predictor could learn, and a mispredicted branch per row is a
+ * measurable part of a pass.  GCC makes (double) DatumGetBool(d) a choice
+ * between two constants, by a branch; this is arithmetic (the top bit of
+ * d | -d is set exactly when d is not 0).
+ */
+static inline double
+bool_as_double(Datum d)
+{
+	return (double) (int) ((d | (0 - d)) >> (sizeof(Datum) * BITS_PER_BYTE - 1));
+}
+
 /* Report a bad target value, naming the column and the rule. */
 static void
 bad_target(const OomlState *st, double y)
@@ -293,6 +306,16 @@ block_rows(const OomlState *st, int nlp)
 	return nlp == 1 ? ooml_block_rows(st->kind, st->flags, st->ncoef) : 0;
 }
 
+/*
+ * The rows that take the transition function's short path: buffered for a
+ * block, without weight, offset or moments, the target a boolean the family
+ * always accepts or a float8 of a family of 0/1 targets, the features
+ * float8 columns or one float8[].
+ */
+#define QUICK_NONE		0
+#define QUICK_COLUMNS	1
+#define QUICK_ARRAY		2
+
 /* the header fields the cache depends on: version through target_type */
 #define LAYOUT_KEY_START	offsetof(OomlState, version)
 #define LAYOUT_KEY_LEN		(offsetof(OomlState, nbuf) - LAYOUT_KEY_START)
@@ -315,6 +338,7 @@ typedef struct LayoutCache
 	int			pb;				/* coefficients per predictor */
 	int			brows;			/* multinomial Newton: rows buffered per fold */
 	int			block;			/* rows computed as a block (0: one by one) */
+	int			quick;			/* QUICK_*: whether rows take the short path */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
 } LayoutCache;
@@ -351,6 +375,17 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	c->pb = st->ncoef / c->nlp;
 	c->brows = ooml_newton_block_rows(st->ncoef, st->flags, c->nlp);
 	c->block = block_rows(st, c->nlp);
+	c->quick = QUICK_NONE;
+	if (c->block > 0 && c->l.sumx == 0 &&
+		(st->flags & (OOML_FLAG_WEIGHTS | OOML_FLAG_OFFSET)) == 0 &&
+		(c->bool_target_ok ||
+		 (st->target_type == OOML_ARG_FLOAT8 && c->fam->binary_target)))
+	{
+		if (c->all_float8)
+			c->quick = QUICK_COLUMNS;
+		else if (st->nargs == 1 && types[0] == OOML_ARG_FLOAT8_ARRAY)
+			c->quick = QUICK_ARRAY;
+	}
 	c->offset_type = (st->flags & OOML_FLAG_OFFSET) ?
 		ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st))) : OOML_ARG_UNSET;
 	if (c->nlp > 1)
@@ -366,14 +401,21 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	return c;
 }
 
+/* Was the cache c computed for st? */
+static inline bool
+layout_cached(const LayoutCache *c, const OomlState *st)
+{
+	return c != NULL && c->st == st &&
+		memcmp(c->key, (const char *) st + LAYOUT_KEY_START, LAYOUT_KEY_LEN) == 0;
+}
+
 /* The layout of st (lc->l), from the cache when it was computed for st. */
 static inline LayoutCache *
 layout_of(FunctionCallInfo fcinfo, const OomlState *st)
 {
 	LayoutCache *c = (LayoutCache *) fcinfo->flinfo->fn_extra;
 
-	if (unlikely(c == NULL || c->st != st ||
-				 memcmp(c->key, (const char *) st + LAYOUT_KEY_START, LAYOUT_KEY_LEN) != 0))
+	if (unlikely(!layout_cached(c, st)))
 		c = layout_compute(fcinfo, st);
 	return c;
 }
@@ -442,6 +484,66 @@ copy_float8_args(const NullableDatum *restrict args, double *restrict x, int n)
 	return anynull;
 }
 
+/*
+ * Copy n doubles from v (not necessarily aligned) to x, four a step.  Not
+ * a loop of single values, which GCC would make a call to memcpy: the
+ * transition function's short path copies array rows with this and so
+ * makes no call.
+ */
+static pg_attribute_always_inline void
+copy_doubles(double *restrict x, const char *restrict v, int n)
+{
+	int			i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		memcpy(x + i, v + sizeof(double) * i, 4 * sizeof(double));
+	switch (n - i)
+	{
+		case 3:
+			memcpy(x + i, v + sizeof(double) * i, 3 * sizeof(double));
+			break;
+		case 2:
+			memcpy(x + i, v + sizeof(double) * i, 2 * sizeof(double));
+			break;
+		case 1:
+			memcpy(x + i, v + sizeof(double) * i, sizeof(double));
+			break;
+	}
+}
+
+/*
+ * Copy the values of a float8[] argument of n values to x; returns false
+ * when the array has a NULL.  Even this is copied: copying keeps many loads
+ * of the tuple in flight, where computing on the tuple directly waits for
+ * each (measured: a pass is ~15% faster this way).
+ */
+static pg_attribute_always_inline bool
+copy_float8_array(const OomlState *st, Datum d, int n, double *restrict x)
+{
+	const char *v;
+	int			got;
+	ArrayType  *a;
+
+	v = ooml_array_values(d, sizeof(double), &got);
+	if (likely(v != NULL && got == n))
+	{
+		copy_doubles(x, v, n);
+		return true;
+	}
+
+	/* compressed, toasted, with NULLs, or not of n values */
+	a = DatumGetArrayTypeP(d);
+	if (ARR_NDIM(a) == 1 && !ARR_HASNULL(a) && ARR_DIMS(a)[0] == n)
+	{
+		memcpy(x, ARR_DATA_PTR(a), sizeof(double) * n);
+		return true;
+	}
+	if (ARR_NDIM(a) == 1 && ARR_HASNULL(a))
+		return false;
+	ooml_read_error(ARR_NDIM(a) == 1 ? OOML_READ_LENGTH : OOML_READ_NOT_1D,
+					ooml_state_name(st, 1), n, ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0);
+}
+
 /* read_row for features of other types, or several arrays: out of line */
 static pg_noinline const double *
 read_row_general(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l,
@@ -495,27 +597,9 @@ read_row(FunctionCallInfo fcinfo, OomlState *st, const OomlLayout *l, double *x,
 
 	if (st->nargs == 1 && types[0] == OOML_ARG_FLOAT8_ARRAY)
 	{
-		ArrayType  *a;
-
 		if (PG_ARGISNULL(first))
 			return NULL;
-		a = DatumGetArrayTypeP(PG_GETARG_DATUM(first));
-
-		/*
-		 * Copy even this: one memcpy keeps many loads of the tuple in flight,
-		 * where computing on the tuple directly waits for each (measured: a
-		 * pass is ~15% faster this way).
-		 */
-		if (ARR_NDIM(a) == 1 && !ARR_HASNULL(a) && ARR_DIMS(a)[0] == widths[0])
-		{
-			memcpy(x, ARR_DATA_PTR(a), sizeof(double) * widths[0]);
-			return x;
-		}
-		if (ARR_NDIM(a) == 1 && ARR_HASNULL(a))
-			return NULL;
-		ooml_read_error(ARR_NDIM(a) == 1 ? OOML_READ_LENGTH : OOML_READ_NOT_1D,
-						ooml_state_name(st, 1), widths[0],
-						ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0);
+		return copy_float8_array(st, PG_GETARG_DATUM(first), widths[0], x) ? x : NULL;
 	}
 
 	return read_row_general(fcinfo, st, l, x);
@@ -1079,8 +1163,8 @@ compute_row(OomlState *st, LayoutCache *lc, double *x, double y, double w,
 }
 
 /*
- * The state of a transition value: a PassObject's, or the value itself.
- * This runs on every row.  A read-write expanded pointer is stored in its
+ * The state of a transition value: a PassObject's, or the value itself;
+ * NULL if the value is neither.  This runs on every row.  A read-write expanded pointer is stored in its
  * object's header (EOHPGetRWDatum), so the object is found at a fixed
  * offset from the pointer, not by following the address the pointer holds
  * (which would be two dependent loads, the object's address and then its
@@ -1088,7 +1172,7 @@ compute_row(OomlState *st, LayoutCache *lc, double *x, double y, double w,
  * a PassObject only if it is one.
  */
 static inline OomlState *
-state_of_value(Datum value)
+state_of_value_or_null(Datum value)
 {
 	char	   *p = DatumGetPointer(value);
 
@@ -1100,20 +1184,32 @@ state_of_value(Datum value)
 		memcpy(&ptr, VARDATA_EXTERNAL(p), sizeof(ptr));
 		if (unlikely(ptr.eohptr != &obj->hdr ||
 					 obj->hdr.eoh_methods != &pass_object_methods))
-			elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+			return NULL;
 		return obj->st;
 	}
 	if (unlikely(VARATT_IS_EXTENDED(p)))
-		elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+		return NULL;
 	return (OomlState *) p;
 }
 
+/* state_of_value_or_null, which a value ooml did not make is an error to */
+static inline OomlState *
+state_of_value(Datum value)
+{
+	OomlState  *st = state_of_value_or_null(value);
+
+	if (unlikely(st == NULL))
+		elog(ERROR, "ooml_pass_transfn got a transition value it did not make");
+	return st;
+}
+
 /*
- * ooml_pass_transfn(state, seed, target, VARIADIC features)
- *		Add one row to the state.
+ * The transition function's path for every row that does not take the
+ * short one (ooml_pass_transfn): the first row, rows with a weight or an
+ * offset, rows computed one at a time, and every error.
  */
-OOML_ROW_CLONES Datum
-ooml_pass_transfn(PG_FUNCTION_ARGS)
+static pg_noinline OOML_ROW_CLONES Datum
+pass_transfn_general(FunctionCallInfo fcinfo)
 {
 	OomlState  *st;
 	Datum		result;
@@ -1188,7 +1284,7 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	 * per row is a measurable part of a pass.
 	 */
 	if (lc->bool_target_ok)
-		y = (double) DatumGetBool(PG_GETARG_DATUM(ARG_TARGET));
+		y = bool_as_double(PG_GETARG_DATUM(ARG_TARGET));
 	else
 	{
 		if (st->target_type == OOML_ARG_FLOAT8)
@@ -1237,6 +1333,102 @@ ooml_pass_transfn(PG_FUNCTION_ARGS)
 	}
 
 	compute_row(st, lc, x, y, w, offset);
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * Compute a state's full block of buffered rows, and return the transition
+ * value: a tail call of ooml_pass_transfn's short path, which so makes no
+ * other call and saves no registers.
+ */
+static pg_noinline Datum
+compute_full_block(OomlState *st, LayoutCache *lc, Datum result)
+{
+	compute_block(st, &lc->l, OOML_SECTION(st, lc->l.qbuf, double),
+				  OOML_SECTION(st, lc->l.pend, double), lc->block, lc->block);
+	st->nbuf = 0;
+	return result;
+}
+
+/*
+ * ooml_pass_transfn(state, seed, target, VARIADIC features)
+ *		Add one row to the state.
+ *
+ * Most rows of a gradient or Newton pass take a short path here, which only
+ * buffers the row (LayoutCache.quick says which rows may).  Anything it
+ * does not expect (the first row, a NULL, a toasted array, a target to
+ * refuse, a value it did not make) it leaves to pass_transfn_general,
+ * which does everything, reports every error, and is the only one to count
+ * a skipped row.  The short path makes no call but in tail position, so it
+ * needs no stack frame: it is the one run a million times a pass.
+ */
+OOML_ROW_CLONES Datum
+ooml_pass_transfn(PG_FUNCTION_ARGS)
+{
+	LayoutCache *lc = (LayoutCache *) fcinfo->flinfo->fn_extra;
+	Datum		result = PG_GETARG_DATUM(ARG_STATE);
+	OomlState  *st;
+	double	   *x;
+	double	   *pend;
+	double		y;
+	int			off,
+				nbuf,
+				b;
+
+	/* AggCheckCallContext's first test, as pass_transfn_general makes it */
+	if (unlikely(lc == NULL || PG_ARGISNULL(ARG_STATE) || PG_ARGISNULL(ARG_TARGET) ||
+				 fcinfo->context == NULL || !IsA(fcinfo->context, AggState)))
+		return pass_transfn_general(fcinfo);
+
+	st = state_of_value_or_null(result);
+	if (unlikely(st == NULL || !layout_cached(lc, st) || lc->quick == QUICK_NONE))
+		return pass_transfn_general(fcinfo);
+
+	/* the row [1, x], into the block's next row */
+	off = (st->flags & OOML_FLAG_INTERCEPT) ? 1 : 0;
+	nbuf = st->nbuf;
+	x = OOML_SECTION(st, lc->l.qbuf, double) + (Size) nbuf * st->ncoef;
+	if (lc->quick == QUICK_COLUMNS)
+	{
+		if (unlikely(copy_float8_args(fcinfo->args + ARG_FIRST_FEATURE, x + off, st->nargs)))
+			return pass_transfn_general(fcinfo);
+	}
+	else
+	{
+		const char *v;
+		int			n;
+
+		/* a NULL, or an array to detoast or refuse: the long way */
+		if (unlikely(PG_ARGISNULL(ARG_FIRST_FEATURE)))
+			return pass_transfn_general(fcinfo);
+		v = ooml_array_values(PG_GETARG_DATUM(ARG_FIRST_FEATURE), sizeof(double), &n);
+		if (unlikely(v == NULL || n != st->ncoef - off))
+			return pass_transfn_general(fcinfo);
+		copy_doubles(x + off, v, n);
+	}
+	if (off)
+		x[0] = 1.0;
+
+	/* the target, as pass_transfn_general reads it */
+	if (lc->bool_target_ok)
+		y = bool_as_double(PG_GETARG_DATUM(ARG_TARGET));
+	else
+	{
+		/* a 0/1 target (LayoutCache.quick): no call to the family */
+		y = DatumGetFloat8(PG_GETARG_DATUM(ARG_TARGET));
+		if (unlikely(y != 0.0 && y != 1.0))
+			return pass_transfn_general(fcinfo);
+	}
+
+	/* buffer the row (counted when its block is computed) */
+	pend = OOML_SECTION(st, lc->l.pend, double) + nbuf;
+	b = lc->block;
+	pend[0] = y;
+	pend[b] = 1.0;
+	pend[2 * b] = 0.0;
+	st->nbuf = ++nbuf;
+	if (unlikely(nbuf == b))
+		return compute_full_block(st, lc, result);
 	PG_RETURN_DATUM(result);
 }
 

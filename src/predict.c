@@ -619,14 +619,14 @@ score_record(FunctionCallInfo fcinfo, OomlModel *m, HeapTupleHeader rec, double 
 
 /* The model's score for feature values in its order; false for a NULL value. */
 static bool
-score_array(OomlModel *m, ArrayType *a, double *result)
+score_array(OomlModel *m, Datum a, double *result)
 {
 	int			k = m->intercept ? 1 : 0;
 	int			got;
 	OomlReadStatus status;
 
 	check_positional(m, "a feature array");
-	status = ooml_read_values(PointerGetDatum(a), OOML_ARG_FLOAT8_ARRAY,
+	status = ooml_read_values(a, OOML_ARG_FLOAT8_ARRAY,
 							  m->ncoef - k, m->x + k, &got, true);
 	if (status == OOML_READ_NULL)
 		return false;
@@ -735,7 +735,7 @@ score_args(FunctionCallInfo fcinfo, ScoreForm form, OomlModel **m, double *resul
 		case SCORE_ROW:
 			return score_record(fcinfo, *m, PG_GETARG_HEAPTUPLEHEADER(1), result);
 		case SCORE_ARRAY:
-			return score_array(*m, PG_GETARG_ARRAYTYPE_P(1), result);
+			return score_array(*m, PG_GETARG_DATUM(1), result);
 		case SCORE_VALUES:
 			return score_values(fcinfo, *m, result);
 	}

@@ -83,6 +83,53 @@ ooml_read_scalar(Datum d, OomlArgType t)
 	return 0.0;					/* keep compiler quiet */
 }
 
+/* Copy n float8 or float4 values from src (not necessarily aligned) to dst. */
+static void
+copy_elements(double *dst, const char *src, int n, bool f8)
+{
+	if (f8)
+		memcpy(dst, src, sizeof(float8) * n);
+	else
+		for (int i = 0; i < n; i++)
+		{
+			float4		f;
+
+			memcpy(&f, src + sizeof(float4) * i, sizeof(float4));
+			dst[i] = (double) f;
+		}
+}
+
+/* ooml_read_values for a float8[] or float4[] value, without the finiteness check */
+static OomlReadStatus
+read_array(Datum d, bool f8, int width, double *dst, int *got)
+{
+	const char *v = ooml_array_values(d, f8 ? sizeof(float8) : sizeof(float4), got);
+	ArrayType  *a;
+	OomlReadStatus status = OOML_READ_OK;
+
+	/* the array as it is in the row: no copy of it, even of a short one */
+	if (v != NULL && *got == width)
+	{
+		copy_elements(dst, v, width, f8);
+		return OOML_READ_OK;
+	}
+
+	/* compressed, toasted, with NULLs, or not of width values */
+	a = DatumGetArrayTypeP(d);
+	*got = ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0;
+	if (ARR_NDIM(a) != 1)
+		status = OOML_READ_NOT_1D;
+	else if (ARR_HASNULL(a))
+		status = OOML_READ_NULL;
+	else if (*got != width)
+		status = OOML_READ_LENGTH;
+	else
+		copy_elements(dst, ARR_DATA_PTR(a), width, f8);
+	if ((Pointer) a != DatumGetPointer(d))
+		pfree(a);
+	return status;
+}
+
 /*
  * Read a non-NULL value of a feature column into dst[0..width-1].  Returns
  * OOML_READ_OK, OOML_READ_NULL when an array holds a NULL (the row is to be
@@ -102,27 +149,8 @@ ooml_read_values(Datum d, OomlArgType t, int width, double *dst, int *got,
 	}
 	else
 	{
-		ArrayType  *a = DatumGetArrayTypeP(d);
-		OomlReadStatus status = OOML_READ_OK;
+		OomlReadStatus status = read_array(d, t == OOML_ARG_FLOAT8_ARRAY, width, dst, got);
 
-		*got = ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0;
-		if (ARR_NDIM(a) != 1)
-			status = OOML_READ_NOT_1D;
-		else if (ARR_HASNULL(a))
-			status = OOML_READ_NULL;
-		else if (*got != width)
-			status = OOML_READ_LENGTH;
-		else if (t == OOML_ARG_FLOAT8_ARRAY)
-			memcpy(dst, ARR_DATA_PTR(a), sizeof(double) * width);
-		else
-		{
-			const float4 *src = (const float4 *) ARR_DATA_PTR(a);
-
-			for (int i = 0; i < width; i++)
-				dst[i] = (double) src[i];
-		}
-		if ((Pointer) a != DatumGetPointer(d))
-			pfree(a);
 		if (status != OOML_READ_OK)
 			return status;
 	}
