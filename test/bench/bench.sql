@@ -20,6 +20,37 @@ BEGIN
     RETURN bench.median(ts);
 END $$;
 
+-- Median wall times (ms) of two statements, {a, b}, run alternately (reps
+-- pairs, after one pair to warm up, each pair in the other order than the
+-- last), so that the machine's drift between runs weighs on both alike: for
+-- a pass and its floor, whose ratio is a target.
+CREATE OR REPLACE FUNCTION bench.ms_alternate(a text, b text, reps int DEFAULT 5) RETURNS float8[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    t float8;
+    ta float8[] := '{}';
+    tb float8[] := '{}';
+    first_a bool;
+BEGIN
+    FOR i IN 0 .. reps LOOP
+        first_a := i % 2 = 0;
+        FOR k IN 0 .. 1 LOOP
+            t0 := clock_timestamp();
+            EXECUTE CASE WHEN (k = 0) = first_a THEN a ELSE b END;
+            t := extract(epoch FROM clock_timestamp() - t0) * 1000;
+            IF i = 0 THEN
+                CONTINUE;
+            ELSIF (k = 0) = first_a THEN
+                ta := ta || t;
+            ELSE
+                tb := tb || t;
+            END IF;
+        END LOOP;
+    END LOOP;
+    RETURN ARRAY[bench.median(ta), bench.median(tb)];
+END $$;
+
 -- Median wall times (ms) of a statement with 0 and with `workers` parallel workers
 -- allowed, {serial, parallel}: the two run alternately (reps pairs, after
 -- one pair to warm up, each pair in the other order than the last), so
