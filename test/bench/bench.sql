@@ -22,26 +22,35 @@ END $$;
 
 -- Median wall times (ms) of two statements, {a, b}, run alternately (reps
 -- pairs, after one pair to warm up, each pair in the other order than the
--- last), so that the machine's drift between runs weighs on both alike: for
--- a pass and its floor, whose ratio is a target.
-CREATE OR REPLACE FUNCTION bench.ms_alternate(a text, b text, reps int DEFAULT 5) RETURNS float8[]
+-- last), so that the machine's drift between runs weighs on both alike:
+-- for a pass and its floor, or a pass with and without workers, whose
+-- ratio is a target.  workers_a and workers_b, if given, are the
+-- max_parallel_workers_per_gather of each statement's runs.
+CREATE OR REPLACE FUNCTION bench.ms_alternate(a text, b text, reps int DEFAULT 5,
+                                              workers_a int DEFAULT NULL, workers_b int DEFAULT NULL)
+RETURNS float8[]
 LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz;
     t float8;
     ta float8[] := '{}';
     tb float8[] := '{}';
-    first_a bool;
+    run_a bool;
+    w int;
 BEGIN
     FOR i IN 0 .. reps LOOP
-        first_a := i % 2 = 0;
         FOR k IN 0 .. 1 LOOP
+            run_a := (i + k) % 2 = 0;
+            w := CASE WHEN run_a THEN workers_a ELSE workers_b END;
+            IF w IS NOT NULL THEN
+                PERFORM set_config('max_parallel_workers_per_gather', w::text, true);
+            END IF;
             t0 := clock_timestamp();
-            EXECUTE CASE WHEN (k = 0) = first_a THEN a ELSE b END;
+            EXECUTE CASE WHEN run_a THEN a ELSE b END;
             t := extract(epoch FROM clock_timestamp() - t0) * 1000;
             IF i = 0 THEN
                 CONTINUE;
-            ELSIF (k = 0) = first_a THEN
+            ELSIF run_a THEN
                 ta := ta || t;
             ELSE
                 tb := tb || t;
@@ -51,35 +60,10 @@ BEGIN
     RETURN ARRAY[bench.median(ta), bench.median(tb)];
 END $$;
 
--- Median wall times (ms) of a statement with 0 and with `workers` parallel workers
--- allowed, {serial, parallel}: the two run alternately (reps pairs, after
--- one pair to warm up, each pair in the other order than the last), so
--- that the machine's drift between runs weighs on both alike.
+-- Median wall times (ms) of a statement with 0 and with `workers` parallel
+-- workers allowed, {serial, parallel}, run alternately.
 CREATE OR REPLACE FUNCTION bench.ms_workers(q text, reps int DEFAULT 5, workers int DEFAULT 2) RETURNS float8[]
-LANGUAGE plpgsql AS $$
-DECLARE
-    t0 timestamptz;
-    t float8;
-    s float8[] := '{}';
-    p float8[] := '{}';
-    w int;
-BEGIN
-    FOR i IN 0 .. reps LOOP
-        FOR k IN 0 .. 1 LOOP
-            w := CASE (i + k) % 2 WHEN 0 THEN 0 ELSE workers END;
-            PERFORM set_config('max_parallel_workers_per_gather', w::text, true);
-            t0 := clock_timestamp();
-            EXECUTE q;
-            t := extract(epoch FROM clock_timestamp() - t0) * 1000;
-            IF i > 0 AND w = 0 THEN
-                s := s || t;
-            ELSIF i > 0 THEN
-                p := p || t;
-            END IF;
-        END LOOP;
-    END LOOP;
-    RETURN ARRAY[bench.median(s), bench.median(p)];
-END $$;
+LANGUAGE sql AS $$ SELECT bench.ms_alternate(q, q, reps, 0, workers) $$;
 
 -- Data from a known logistic model: x_j uniform on [-1, 1], true weights
 -- beta_0 = 0.25, beta_j = ((j % 5) - 2) / 2, y ~ Bernoulli(sigmoid(beta'x)).
