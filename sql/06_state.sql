@@ -129,6 +129,26 @@ SELECT format($$CREATE AGGREGATE pg_temp.from_seed(ooml.state, VARIADIC "any") (
               ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x'])::text) AS create_from_seed \gset
 :create_from_seed;
 SELECT err($$SELECT pg_temp.from_seed(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x']), am, hp) FROM mtcars$$);
+-- A state from INITCOND is read as it says, so it must have been made for
+-- the call's arguments: a float8 read as an array would be followed as a
+-- pointer.  The call it was made for works: mtcars' 32 rows join the
+-- state's own 32.
+SET enable_sort = off;
+SELECT format($$CREATE AGGREGATE pg_temp.from_state(ooml.state, VARIADIC "any") (SFUNC = ooml.pass_transfn, STYPE = ooml.state, INITCOND = %L)$$, s::text) AS create_from_state
+  FROM (SELECT ooml.pass_state(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0, 0]::float8[], ARRAY[2], ARRAY['am', 'x']), am, ARRAY[hp, wt]::float8[]) AS s
+          FROM mtcars GROUP BY am IS NOT NULL) h \gset
+RESET enable_sort;
+:create_from_state;
+SELECT err($$SELECT pg_temp.from_state(NULL::ooml.state, am, 1e300::float8) FROM mtcars$$);
+SELECT err($$SELECT pg_temp.from_state(NULL::ooml.state, am, ARRAY[hp, wt]::float8[], wt) FROM mtcars$$);
+SELECT err($$SELECT pg_temp.from_state(NULL::ooml.state, am::float8, ARRAY[hp, wt]::float8[]) FROM mtcars$$);
+SELECT (ooml.pass_result(pg_temp.from_state(NULL::ooml.state, am, ARRAY[hp, wt]::float8[]))).n_rows AS rows_with_the_state_it_was_made_for FROM mtcars;
+-- Two classes are a binomial model: a multinomial state has at least two
+-- linear predictors, whether made or read.
+SELECT err($$SELECT ooml.make_state('gradient', 'multinomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x'])$$);
+-- (byte 9 of a state is its family's number, 5 for multinomial)
+SELECT err($$SELECT translate(encode(set_byte(decode(ooml.make_state('gradient', 'binomial', true, ARRAY[0, 0]::float8[], ARRAY[1], ARRAY['y', 'x'])::text, 'base64'),
+                                              9, 5), 'base64'), E'\n', '')::ooml.state$$);
 -- A packed state (what a pass hands on: ooml.pass_state's result, a
 -- parallel worker's partial state) has no row buffer: 656 bytes in binary
 -- form for a gradient pass of 21 coefficients, where the state with its

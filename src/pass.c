@@ -341,7 +341,47 @@ typedef struct LayoutCache
 	int			quick;			/* QUICK_*: whether rows take the short path */
 	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
+	int			ncall;			/* the call's arguments, and how each is read */
+	OomlArgType *call_types;
 } LayoutCache;
+
+/*
+ * Does the call pass the arguments st was made for?  A pass's state is made
+ * by start_pass from the call's own arguments, but a state can also come
+ * from an aggregate's INITCOND (any state that passes ooml_state_check), and
+ * the rows are read as the state says: a float8 read as an array would be
+ * followed as a pointer.
+ */
+static void
+check_call(const LayoutCache *c, const OomlState *st, const int32 *types)
+{
+	int			first = first_feature(st);
+	bool		ok;
+
+	ok = c->ncall == first + st->nargs &&
+		st->target_type != OOML_ARG_UNSET &&
+		c->call_types[ARG_TARGET] == (OomlArgType) st->target_type &&
+		(!(st->flags & OOML_FLAG_WEIGHTS) ||
+		 c->call_types[ARG_TARGET + 1] == (OomlArgType) st->weight_type);
+	if (ok && (st->flags & OOML_FLAG_OFFSET))
+	{
+		OomlArgType t = c->call_types[offset_arg(st)];
+
+		ok = t != OOML_ARG_UNSET && !ooml_arg_is_array(t) && t != OOML_ARG_BOOL;
+	}
+	for (int i = 0; ok && i < st->nargs; i++)
+		ok = types[i] != OOML_ARG_UNSET && c->call_types[first + i] == (OomlArgType) types[i];
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("ooml.pass_transfn got a state made for other arguments"),
+				 errdetail("The state takes a target%s%s and %d feature argument%s of the types it was made for; the call passes %d argument%s after the state and the seed.",
+						   (st->flags & OOML_FLAG_WEIGHTS) ? ", a row weight" : "",
+						   (st->flags & OOML_FLAG_OFFSET) ? ", an offset" : "",
+						   st->nargs, st->nargs == 1 ? "" : "s",
+						   c->ncall - ARG_TARGET, c->ncall - ARG_TARGET == 1 ? "" : "s"),
+				 errhint("Start a pass from a seed, as ooml.pass does: ooml.pass(ooml.make_state(...), target, features).")));
+}
 
 /* Fill the cache for st: layout_of's slow path, out of line. */
 static pg_noinline LayoutCache *
@@ -360,10 +400,16 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LayoutCache));
+		c->ncall = PG_NARGS();
+		c->call_types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+										   sizeof(OomlArgType) * c->ncall);
+		for (int i = 0; i < c->ncall; i++)
+			c->call_types[i] = ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, i));
 		fcinfo->flinfo->fn_extra = c;
 	}
 	ooml_layout(st->kind, st->flags, st->nargs, st->ncoef, st->names_len, &c->l);
 	types = OOML_SECTION(st, c->l.types, const int32);
+	check_call(c, st, types);
 	c->all_float8 = true;
 	for (int i = 0; i < st->nargs; i++)
 		if (types[i] != OOML_ARG_FLOAT8)

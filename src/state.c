@@ -307,6 +307,10 @@ ooml_state_check(const OomlState *st, Size size)
 		st->ncoef / sum >= OOML_MAX_CLASSES)
 		invalid_state(ERRCODE_DATA_CORRUPTED,
 					  "The feature widths do not add up to the number of coefficients.");
+	/* two classes are a binomial model: the multinomial rows need two predictors */
+	if (ooml_family(st->family)->row_multi != NULL && st->ncoef / sum < 2)
+		invalid_state(ERRCODE_DATA_CORRUPTED,
+					  "A multinomial state has fewer than two linear predictors.");
 	if (ooml_family(st->family)->row_multi != NULL && st->kind == OOML_PASS_QR)
 		invalid_state(ERRCODE_DATA_CORRUPTED, "A QR pass must be of the gaussian family.");
 	/* a multinomial Newton state buffers fewer, wider rows; its gradient state none */
@@ -902,6 +906,12 @@ ooml_make_state(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a model needs at least one coefficient")));
+	if (ooml_family(family)->row_multi != NULL && ncoef == sum)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a multinomial model needs at least three classes, but coef has one block of " INT64_FORMAT " coefficients", sum),
+				 errdetail("A multinomial model has a block of coefficients per class but the first."),
+				 errhint("Two classes are a binomial model: use the binomial family.")));
 	pw_in = optional_vector(fcinfo, 11, ncoef, "penalty_weights");
 	ada_in = optional_vector(fcinfo, 14, ncoef, "adagrad");
 
