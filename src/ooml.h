@@ -326,7 +326,7 @@ ooml_valid_target(const OomlFamily *fam, double y)
  * The values of a float8[] or float4[] (elements of elemsize bytes) as the
  * array is in the row, without copying it: a pointer to its values, *n of
  * them, if it is one-dimensional without NULLs and neither compressed nor
- * toasted; otherwise NULL, and it must be detoasted.  An array of up to 12
+ * toasted; otherwise NULL, and it must be detoasted.  An array of up to 13
  * float8 values is stored with a 1-byte length (a short varlena), its
  * values then unaligned (copy them with memcpy), and DatumGetArrayTypeP
  * would copy it into a new palloc'd chunk for every row.  The length must
