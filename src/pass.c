@@ -94,6 +94,13 @@ reject_seed(const OomlState *st, const char *func)
 				 errhint("Aggregate rows with ooml.pass(seed, ...) or ooml.pass_state(seed, ...).")));
 }
 
+/* Can an argument of type t be a row weight or an offset (a number)? */
+static inline bool
+numeric_arg(OomlArgType t)
+{
+	return t != OOML_ARG_UNSET && !ooml_arg_is_array(t) && t != OOML_ARG_BOOL;
+}
+
 /*
  * A pass's state while the aggregate runs, when it buffers large blocks of
  * rows (OOML_FLAG_BIG_BLOCKS): an expanded object (utils/expandeddatum.h)
@@ -223,8 +230,7 @@ start_pass(FunctionCallInfo fcinfo)
 	{
 		typid = get_fn_expr_argtype(fcinfo->flinfo, ARG_TARGET + 1);
 		st->weight_type = ooml_arg_type(typid);
-		if (st->weight_type == OOML_ARG_UNSET || ooml_arg_is_array(st->weight_type) ||
-			st->weight_type == OOML_ARG_BOOL)
+		if (!numeric_arg((OomlArgType) st->weight_type))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("weight column \"%s\" has type %s, which ooml cannot use as a weight",
@@ -238,7 +244,7 @@ start_pass(FunctionCallInfo fcinfo)
 
 		typid = get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st));
 		t = ooml_arg_type(typid);
-		if (t == OOML_ARG_UNSET || ooml_arg_is_array(t) || t == OOML_ARG_BOOL)
+		if (!numeric_arg(t))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("offset column \"%s\" has type %s, which ooml cannot use as an offset",
@@ -339,7 +345,6 @@ typedef struct LayoutCache
 	int			brows;			/* multinomial Newton: rows buffered per fold */
 	int			block;			/* rows computed as a block (0: one by one) */
 	int			quick;			/* QUICK_*: whether rows take the short path */
-	OomlArgType offset_type;	/* how the offset argument is read */
 	double	   *scratch;		/* nlp > 1: eta, dloss, curvature and values of a row */
 	int			ncall;			/* the call's arguments, and how each is read */
 	OomlArgType *call_types;
@@ -362,13 +367,9 @@ check_call(const LayoutCache *c, const OomlState *st, const int32 *types)
 		st->target_type != OOML_ARG_UNSET &&
 		c->call_types[ARG_TARGET] == (OomlArgType) st->target_type &&
 		(!(st->flags & OOML_FLAG_WEIGHTS) ||
-		 c->call_types[ARG_TARGET + 1] == (OomlArgType) st->weight_type);
-	if (ok && (st->flags & OOML_FLAG_OFFSET))
-	{
-		OomlArgType t = c->call_types[offset_arg(st)];
-
-		ok = t != OOML_ARG_UNSET && !ooml_arg_is_array(t) && t != OOML_ARG_BOOL;
-	}
+		 (numeric_arg(c->call_types[ARG_TARGET + 1]) &&
+		  c->call_types[ARG_TARGET + 1] == (OomlArgType) st->weight_type)) &&
+		(!(st->flags & OOML_FLAG_OFFSET) || numeric_arg(c->call_types[offset_arg(st)]));
 	for (int i = 0; ok && i < st->nargs; i++)
 		ok = types[i] != OOML_ARG_UNSET && c->call_types[first + i] == (OomlArgType) types[i];
 	if (!ok)
@@ -432,8 +433,6 @@ layout_compute(FunctionCallInfo fcinfo, const OomlState *st)
 		else if (st->nargs == 1 && types[0] == OOML_ARG_FLOAT8_ARRAY)
 			c->quick = QUICK_ARRAY;
 	}
-	c->offset_type = (st->flags & OOML_FLAG_OFFSET) ?
-		ooml_arg_type(get_fn_expr_argtype(fcinfo->flinfo, offset_arg(st))) : OOML_ARG_UNSET;
 	if (c->nlp > 1)
 	{
 		if (c->scratch)
@@ -541,7 +540,7 @@ copy_float8_array(const OomlState *st, Datum d, int n, double *restrict x)
 {
 	const char *v;
 	int			got;
-	ArrayType  *a;
+	OomlReadStatus status;
 
 	v = ooml_array_values(d, sizeof(double), &got);
 	if (likely(v != NULL && got == n))
@@ -550,17 +549,13 @@ copy_float8_array(const OomlState *st, Datum d, int n, double *restrict x)
 		return true;
 	}
 
-	/* compressed, toasted, with NULLs, or not of n values */
-	a = DatumGetArrayTypeP(d);
-	if (ARR_NDIM(a) == 1 && !ARR_HASNULL(a) && ARR_DIMS(a)[0] == n)
-	{
-		memcpy(x, ARR_DATA_PTR(a), sizeof(double) * n);
-		return true;
-	}
-	if (ARR_NDIM(a) == 1 && ARR_HASNULL(a))
+	/* compressed, toasted, with NULLs, or not of n values: out of line */
+	status = ooml_read_values(d, OOML_ARG_FLOAT8_ARRAY, n, x, &got, false);
+	if (status == OOML_READ_NULL)
 		return false;
-	ooml_read_error(ARR_NDIM(a) == 1 ? OOML_READ_LENGTH : OOML_READ_NOT_1D,
-					ooml_state_name(st, 1), n, ARR_NDIM(a) == 1 ? ARR_DIMS(a)[0] : 0);
+	if (status != OOML_READ_OK)
+		ooml_read_error(status, ooml_state_name(st, 1), n, got);
+	return true;
 }
 
 /* read_row for features of other types, or several arrays: out of line */
@@ -1223,6 +1218,19 @@ state_of_value(Datum value)
 }
 
 /*
+ * Compute a state's full block of buffered rows, and return the transition
+ * value: both paths of the transition function call this in tail position.
+ */
+static pg_noinline Datum
+compute_full_block(OomlState *st, LayoutCache *lc, Datum result)
+{
+	compute_block(st, &lc->l, OOML_SECTION(st, lc->l.qbuf, double),
+				  OOML_SECTION(st, lc->l.pend, double), lc->block, lc->block);
+	st->nbuf = 0;
+	return result;
+}
+
+/*
  * The transition function's path for every row that does not take the
  * short one (ooml_pass_transfn): the first row, rows with a weight or an
  * offset, rows computed one at a time, and every error.
@@ -1325,8 +1333,8 @@ pass_transfn_general(FunctionCallInfo fcinfo)
 			st->n_skipped++;
 			PG_RETURN_DATUM(result);
 		}
-		/* the type was checked on the first row */
-		offset = ooml_read_scalar(od, lc->offset_type);
+		/* the type was checked by check_call */
+		offset = ooml_read_scalar(od, lc->call_types[offset_arg(st)]);
 		if (!isfinite(offset))
 			ooml_read_error(isnan(offset) ? OOML_READ_NAN : OOML_READ_INF,
 							ooml_state_name(st, offset_name(st)), 1, 1);
@@ -1344,10 +1352,7 @@ pass_transfn_general(FunctionCallInfo fcinfo)
 		if (l->sumx)
 			add_moments(st, l, x + off, off, st->ncoef - off, w);
 		if (++st->nbuf == b)
-		{
-			compute_block(st, l, OOML_SECTION(st, l->qbuf, double), pend, b, b);
-			st->nbuf = 0;
-		}
+			return compute_full_block(st, lc, result);
 		PG_RETURN_DATUM(result);
 	}
 
@@ -1355,18 +1360,6 @@ pass_transfn_general(FunctionCallInfo fcinfo)
 	PG_RETURN_DATUM(result);
 }
 
-/*
- * Compute a state's full block of buffered rows, and return the transition
- * value: ooml_pass_transfn's short path calls this in tail position.
- */
-static pg_noinline Datum
-compute_full_block(OomlState *st, LayoutCache *lc, Datum result)
-{
-	compute_block(st, &lc->l, OOML_SECTION(st, lc->l.qbuf, double),
-				  OOML_SECTION(st, lc->l.pend, double), lc->block, lc->block);
-	st->nbuf = 0;
-	return result;
-}
 
 /*
  * ooml_pass_transfn(state, seed, target, VARIADIC features)

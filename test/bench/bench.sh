@@ -73,9 +73,12 @@ SERIAL="SET max_parallel_workers_per_gather = 0;"
 # ms_with SETTINGS SQL: median milliseconds of SQL under SETTINGS; ms SQL: serially
 ms_with() { q -c "$1 SELECT round(bench.ms(\$bench\$$2\$bench\$, $REPS)::numeric, 1)" | tail -1; }
 ms() { ms_with "$SERIAL" "$1"; }
+# two_ms SETTINGS CALL: the two medians (ms) that CALL (bench.ms_alternate or
+# bench.ms_workers) returns, under SETTINGS, as "a b"
+two_ms() { q -c "$1 SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest($2) v), ' ')" | tail -1; }
 # ms_alt SQL1 SQL2: median milliseconds of both, run alternately (serially;
 # 2 REPS + 1 pairs), for a pass and its floor
-ms_alt() { q -c "$SERIAL SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_alternate(\$bench\$$1\$bench\$, \$bench\$$2\$bench\$, $((2 * REPS + 1)))) v), ' ')" | tail -1; }
+ms_alt() { two_ms "$SERIAL" "bench.ms_alternate(\$bench\$$1\$bench\$, \$bench\$$2\$bench\$, $((2 * REPS + 1)))"; }
 pass_sql() { q -c "SELECT bench.pass_sql('$1', '$2', $D)"; }
 # floor_sql LAYOUT: the floor scan of a layout's table
 floor_sql() { if [ "$1" = arr ]; then echo "SELECT sum(x[1]) FROM bench.t_arr"; else echo "SELECT sum(c$D) FROM bench.t_col"; fi; }
@@ -244,8 +247,8 @@ tiny=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_tiny/')
 SMALL=$(( ROWS < 50000 ? ROWS : 50000 ))
 q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench.t_small; CREATE TABLE bench.t_small AS SELECT * FROM bench.t_arr LIMIT $SMALL" -c "VACUUM ANALYZE bench.t_small" >/dev/null
 small=$(pass_sql gradient arr | sed 's/bench\.t_arr/bench.t_small/')
-# ms_pair SQL: the median ms of SQL with 0 and with 2 workers, "s p"
-ms_pair() { q -c "$PAR SELECT array_to_string(ARRAY(SELECT round(v::numeric, 1) FROM unnest(bench.ms_workers(\$bench\$$1\$bench\$, $2, ${3:-2})) v), ' ')" | tail -1; }
+# ms_pair SQL REPS [WORKERS]: the median ms of SQL with 0 and with WORKERS (default 2) workers, "s p"
+ms_pair() { two_ms "$PAR" "bench.ms_workers(\$bench\$$1\$bench\$, $2, ${3:-2})"; }
 # par_row LABEL SQL [TARGET [WORKERS]]: a row of SQL's times with 0 and
 # WORKERS (default 2) workers
 par_row() {
